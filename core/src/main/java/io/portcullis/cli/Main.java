@@ -1,0 +1,65 @@
+package io.portcullis.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of the offline Portcullis commands (no James needed): {@code scan}, {@code accuracy},
+ * {@code bench}, {@code rules}. The {@code ./portcullis} launcher dispatches here; {@code run} starts
+ * James and lives in the assembly.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the process exit code (0 ok, 1 failure, 2 usage error). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(usage());
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "scan":
+                    return ScanCommand.run(CliArgs.parse(rest, "--config"), out, err);
+                case "accuracy":
+                    return AccuracyCommand.run(CliArgs.parse(rest, "--config", "--ham", "--spam"), out, err);
+                case "bench":
+                    return BenchCommand.run(CliArgs.parse(rest, "--config", "--seconds", "--warmup"), out, err);
+                case "rules":
+                    return RulesCommand.run(CliArgs.parse(rest, "--config"), out);
+                case "help":
+                case "--help":
+                case "-h":
+                    out.print(usage());
+                    return 0;
+                default:
+                    err.println("unknown command: " + args[0]);
+                    err.print(usage());
+                    return 2;
+            }
+        } catch (CliArgs.UsageException e) {
+            err.println(args[0] + ": " + e.getMessage());
+            err.print(usage());
+            return 2;
+        } catch (io.portcullis.config.ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    static String usage() {
+        return "usage:\n"
+                + "  portcullis scan [--config FILE] PATH...         check .eml files or folders; JSON line per message\n"
+                + "  portcullis accuracy [--config FILE] --ham DIR --spam DIR\n"
+                + "                                                  flagged rates on labelled mail, per rule and threshold\n"
+                + "  portcullis bench [--config FILE] [--seconds N] [--warmup N] PATH...\n"
+                + "                                                  header checks per second on one core\n"
+                + "  portcullis rules [--config FILE]                the header rule catalogue and effective scores\n";
+    }
+}

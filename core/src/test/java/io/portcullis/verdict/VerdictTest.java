@@ -1,0 +1,35 @@
+package io.portcullis.verdict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.policy.Action;
+import io.portcullis.policy.Policy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VerdictTest {
+    @Test
+    void sumsScoresAndAppliesThresholds() {
+        Policy p = new Policy(5, 10, 15);
+        Verdict v = Verdict.of(List.of(new Finding("headers", "A", 0.1, ""), new Finding("headers", "B", 0.2, "")), p);
+        assertThat(v.score()).isEqualTo(0.3);
+        assertThat(v.action()).isEqualTo(Action.ACCEPT);
+        assertThat(Verdict.of(List.of(new Finding("h", "A", 5, "")), p).action()).isEqualTo(Action.TAG);
+        assertThat(Verdict.of(List.of(new Finding("h", "A", 10, "")), p).action()).isEqualTo(Action.TARPIT);
+        assertThat(Verdict.of(List.of(new Finding("h", "A", 15, "")), p).action()).isEqualTo(Action.REJECT);
+        assertThat(Verdict.of(List.of(new Finding("h", "A", 20, ""), new Finding("dnswl", "W", -8, "")), p).action())
+                .isEqualTo(Action.TARPIT);
+    }
+
+    @Test
+    void findingsAreImmutable() {
+        Verdict v = Verdict.of(List.of(new Finding("h", "A", 1, "")), Policy.DEFAULT);
+        assertThatThrownBy(() -> v.findings().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void policyRejectsUnorderedThresholds() {
+        assertThatThrownBy(() -> new Policy(10, 5, 15)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
