@@ -1,0 +1,225 @@
+package io.portcullis.dns;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.xbill.DNS.ResolverConfig;
+
+/**
+ * Resolver settings of the shared DNS client. Immutable; build with {@link #builder()}.
+ *
+ * <table>
+ * <caption>Settings and defaults</caption>
+ * <tr><td>servers</td><td>the system's resolvers (resolv.conf)</td><td>recursive resolvers, with ports</td></tr>
+ * <tr><td>queryTimeout</td><td>1500 ms</td><td>time allowed for one question (retries included)</td></tr>
+ * <tr><td>maxInFlight</td><td>500</td><td>questions outstanding at once; beyond, answer ERROR at once</td></tr>
+ * <tr><td>cacheSize</td><td>20000</td><td>answers kept (positive and negative)</td></tr>
+ * <tr><td>maxTtl</td><td>1 h</td><td>cap on the TTL of cached positive answers</td></tr>
+ * <tr><td>maxNegativeTtl</td><td>15 min</td><td>cap on the TTL of cached NXDOMAIN/NODATA answers</td></tr>
+ * </table>
+ */
+public final class DnsSettings {
+    /** Well-known public resolvers: DNSBLs refuse queries from them (Spamhaus answers 127.255.255.254). */
+    static final Set<String> PUBLIC_RESOLVERS = Set.of(
+            "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "1.1.1.2", "1.0.0.2", "9.9.9.9", "149.112.112.112",
+            "9.9.9.10", "149.112.112.10", "208.67.222.222", "208.67.220.220", "64.6.64.6", "64.6.65.6",
+            "8.26.56.26", "8.20.247.20", "94.140.14.14", "94.140.15.15", "76.76.2.0", "76.76.10.0",
+            "185.228.168.9", "185.228.169.9", "77.88.8.8", "77.88.8.1", "4.2.2.1", "4.2.2.2",
+            "2001:4860:4860:0:0:0:0:8888", "2001:4860:4860:0:0:0:0:8844", "2606:4700:4700:0:0:0:0:1111",
+            "2606:4700:4700:0:0:0:0:1001", "2620:fe:0:0:0:0:0:fe", "2620:fe:0:0:0:0:0:9",
+            "2620:119:35:0:0:0:0:35", "2620:119:53:0:0:0:0:53");
+
+    private final List<InetSocketAddress> servers;
+    private final Duration queryTimeout;
+    private final int maxInFlight;
+    private final int cacheSize;
+    private final Duration maxTtl;
+    private final Duration maxNegativeTtl;
+
+    private DnsSettings(Builder b) {
+        this.servers = Collections.unmodifiableList(new ArrayList<>(b.servers));
+        this.queryTimeout = b.queryTimeout;
+        this.maxInFlight = b.maxInFlight;
+        this.cacheSize = b.cacheSize;
+        this.maxTtl = b.maxTtl;
+        this.maxNegativeTtl = b.maxNegativeTtl;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The system's resolvers as dnsjava reads them (resolv.conf), or 127.0.0.1:53 if none. */
+    public static List<InetSocketAddress> systemServers() {
+        List<InetSocketAddress> s = ResolverConfig.getCurrentConfig().servers();
+        return s.isEmpty() ? List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53)) : s;
+    }
+
+    /**
+     * Parses {@code HOST[:PORT]}, {@code [IPv6]:PORT} or a bare IPv6 address; HOST must be an IP literal
+     * (a resolver cannot be found by name).
+     *
+     * @throws IllegalArgumentException naming the value
+     */
+    public static InetSocketAddress parseServer(String spec) {
+        String s = Objects.requireNonNull(spec, "server").trim();
+        String host = s;
+        int port = 53;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("bad DNS server '" + spec + "': missing ]");
+            }
+            host = s.substring(1, close);
+            String rest = s.substring(close + 1);
+            if (rest.startsWith(":")) {
+                port = parsePort(spec, rest.substring(1));
+            } else if (!rest.isEmpty()) {
+                throw new IllegalArgumentException("bad DNS server '" + spec + "'");
+            }
+        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
+            host = s.substring(0, s.indexOf(':'));
+            port = parsePort(spec, s.substring(s.indexOf(':') + 1));
+        }
+        if (!isIpLiteral(host)) {
+            throw new IllegalArgumentException("bad DNS server '" + spec + "': expected an IP address");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bad DNS server '" + spec + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static int parsePort(String spec, String p) {
+        try {
+            int port = Integer.parseInt(p);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad DNS server '" + spec + "': port must be 1..65535");
+        }
+    }
+
+    static boolean isIpLiteral(String host) {
+        if (host.isEmpty()) {
+            return false;
+        }
+        if (host.indexOf(':') >= 0) {
+            return host.matches("[0-9A-Fa-f:.]+");
+        }
+        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    /** Servers among {@link #servers()} that are well-known public resolvers. */
+    public List<InetSocketAddress> publicResolvers() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress a : servers) {
+            if (a.getAddress() != null && PUBLIC_RESOLVERS.contains(a.getAddress().getHostAddress())) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    public List<InetSocketAddress> servers() {
+        return servers;
+    }
+
+    public Duration queryTimeout() {
+        return queryTimeout;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    public int cacheSize() {
+        return cacheSize;
+    }
+
+    public Duration maxTtl() {
+        return maxTtl;
+    }
+
+    public Duration maxNegativeTtl() {
+        return maxNegativeTtl;
+    }
+
+    @Override
+    public String toString() {
+        return "DnsSettings{servers=" + servers + ", queryTimeout=" + queryTimeout.toMillis() + "ms, maxInFlight="
+                + maxInFlight + ", cacheSize=" + cacheSize + ", maxTtl=" + maxTtl + ", maxNegativeTtl="
+                + maxNegativeTtl + "}";
+    }
+
+    /** Builder with the documented defaults; servers default to {@link #systemServers()}. */
+    public static final class Builder {
+        private List<InetSocketAddress> servers;
+        private Duration queryTimeout = Duration.ofMillis(1500);
+        private int maxInFlight = 500;
+        private int cacheSize = 20_000;
+        private Duration maxTtl = Duration.ofHours(1);
+        private Duration maxNegativeTtl = Duration.ofMinutes(15);
+
+        private Builder() {
+        }
+
+        public Builder servers(List<InetSocketAddress> servers) {
+            if (servers.isEmpty()) {
+                throw new IllegalArgumentException("at least one DNS server is needed");
+            }
+            this.servers = List.copyOf(servers);
+            return this;
+        }
+
+        public Builder queryTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("query timeout must be positive, got " + d);
+            }
+            this.queryTimeout = d;
+            return this;
+        }
+
+        public Builder maxInFlight(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("max in-flight queries must be >= 1, got " + n);
+            }
+            this.maxInFlight = n;
+            return this;
+        }
+
+        public Builder cacheSize(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("cache size must be >= 0, got " + n);
+            }
+            this.cacheSize = n;
+            return this;
+        }
+
+        public Builder maxTtl(Duration d) {
+            this.maxTtl = d;
+            return this;
+        }
+
+        public Builder maxNegativeTtl(Duration d) {
+            this.maxNegativeTtl = d;
+            return this;
+        }
+
+        public DnsSettings build() {
+            if (servers == null) {
+                servers = systemServers();
+            }
+            return new DnsSettings(this);
+        }
+    }
+}
