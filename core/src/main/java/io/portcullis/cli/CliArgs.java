@@ -22,17 +22,17 @@ final class CliArgs {
         }
     }
 
-    private final Map<String, String> options;
+    private final Map<String, List<String>> options;
     private final List<String> positional;
 
-    private CliArgs(Map<String, String> options, List<String> positional) {
+    private CliArgs(Map<String, List<String>> options, List<String> positional) {
         this.options = options;
         this.positional = positional;
     }
 
     static CliArgs parse(String[] args, String... allowed) {
         Set<String> ok = new HashSet<>(List.of(allowed));
-        Map<String, String> opts = new HashMap<>();
+        Map<String, List<String>> opts = new HashMap<>();
         List<String> pos = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -59,7 +59,7 @@ final class CliArgs {
                     }
                     value = args[++i];
                 }
-                opts.put(name, value);
+                opts.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             } else {
                 pos.add(a);
             }
@@ -67,8 +67,15 @@ final class CliArgs {
         return new CliArgs(Collections.unmodifiableMap(opts), Collections.unmodifiableList(pos));
     }
 
+    /** The last value of an option. */
     Optional<String> option(String name) {
-        return Optional.ofNullable(options.get(name));
+        List<String> v = options.get(name);
+        return v == null ? Optional.empty() : Optional.of(v.get(v.size() - 1));
+    }
+
+    /** Every value of a repeatable option, in order. */
+    List<String> options(String name) {
+        return options.getOrDefault(name, List.of());
     }
 
     String required(String name) {
@@ -76,7 +83,7 @@ final class CliArgs {
     }
 
     int intOption(String name, int def) {
-        String v = options.get(name);
+        String v = option(name).orElse(null);
         if (v == null) {
             return def;
         }

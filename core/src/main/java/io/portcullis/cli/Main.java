@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the offline Portcullis commands (no James needed): {@code scan}, {@code accuracy},
- * {@code bench}, {@code rules}. The {@code ./portcullis} launcher dispatches here; {@code run} starts
+ * {@code bench}, {@code rules}, {@code lookup}. The {@code ./portcullis} launcher dispatches here; {@code run} starts
  * James and lives in the assembly.
  */
 public final class Main {
@@ -31,6 +31,8 @@ public final class Main {
                     return AccuracyCommand.run(CliArgs.parse(rest, "--config", "--ham", "--spam"), out, err);
                 case "bench":
                     return BenchCommand.run(CliArgs.parse(rest, "--config", "--seconds", "--warmup"), out, err);
+                case "lookup":
+                    return LookupCommand.run(CliArgs.parse(rest, "--config", "--dns", "--list"), out, err);
                 case "rules":
                     return RulesCommand.run(CliArgs.parse(rest, "--config"), out);
                 case "help":
@@ -50,6 +52,9 @@ public final class Main {
         } catch (io.portcullis.config.ConfigException e) {
             err.println("configuration error: " + e.getMessage());
             return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
     }
 
@@ -60,6 +65,9 @@ public final class Main {
                 + "                                                  flagged rates on labelled mail, per rule and threshold\n"
                 + "  portcullis bench [--config FILE] [--seconds N] [--warmup N] PATH...\n"
                 + "                                                  header checks per second on one core\n"
-                + "  portcullis rules [--config FILE]                the header rule catalogue and effective scores\n";
+                + "  portcullis rules [--config FILE]                the header rule catalogue and effective scores\n"
+                + "  portcullis lookup [--config FILE] [--dns HOST:PORT] [--list SPEC]... TARGET...\n"
+                + "                                                  look IPs or domains up in DNS lists; JSON per target\n"
+                + "                                                  SPEC: [ip:|name:]ZONE[=FILTER][*WEIGHT]\n";
     }
 }

@@ -43,7 +43,7 @@ public final class DnsSettings {
     private final Duration maxNegativeTtl;
 
     private DnsSettings(Builder b) {
-        this.servers = Collections.unmodifiableList(new ArrayList<>(b.servers));
+        this.servers = b.servers == null ? null : Collections.unmodifiableList(new ArrayList<>(b.servers));
         this.queryTimeout = b.queryTimeout;
         this.maxInFlight = b.maxInFlight;
         this.cacheSize = b.cacheSize;
@@ -122,7 +122,7 @@ public final class DnsSettings {
     /** Servers among {@link #servers()} that are well-known public resolvers. */
     public List<InetSocketAddress> publicResolvers() {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (InetSocketAddress a : servers) {
+        for (InetSocketAddress a : servers()) {
             if (a.getAddress() != null && PUBLIC_RESOLVERS.contains(a.getAddress().getHostAddress())) {
                 out.add(a);
             }
@@ -130,8 +130,32 @@ public final class DnsSettings {
         return out;
     }
 
+    /** The configured servers, or the system's resolvers (read now) when none were configured. */
     public List<InetSocketAddress> servers() {
-        return servers;
+        return servers == null ? systemServers() : servers;
+    }
+
+    /** True when no servers were configured and the system's resolvers are used. */
+    public boolean usesSystemServers() {
+        return servers == null;
+    }
+
+    /** A copy using other servers. */
+    public DnsSettings withServers(List<InetSocketAddress> other) {
+        Builder b = toBuilder();
+        b.servers(other);
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        b.servers = servers;
+        b.queryTimeout = queryTimeout;
+        b.maxInFlight = maxInFlight;
+        b.cacheSize = cacheSize;
+        b.maxTtl = maxTtl;
+        b.maxNegativeTtl = maxNegativeTtl;
+        return b;
     }
 
     public Duration queryTimeout() {
@@ -156,12 +180,12 @@ public final class DnsSettings {
 
     @Override
     public String toString() {
-        return "DnsSettings{servers=" + servers + ", queryTimeout=" + queryTimeout.toMillis() + "ms, maxInFlight="
+        return "DnsSettings{servers=" + (servers == null ? "system" : servers) + ", queryTimeout=" + queryTimeout.toMillis() + "ms, maxInFlight="
                 + maxInFlight + ", cacheSize=" + cacheSize + ", maxTtl=" + maxTtl + ", maxNegativeTtl="
                 + maxNegativeTtl + "}";
     }
 
-    /** Builder with the documented defaults; servers default to {@link #systemServers()}. */
+    /** Builder with the documented defaults; servers default to {@link #systemServers()}, read when used. */
     public static final class Builder {
         private List<InetSocketAddress> servers;
         private Duration queryTimeout = Duration.ofMillis(1500);
@@ -216,9 +240,6 @@ public final class DnsSettings {
         }
 
         public DnsSettings build() {
-            if (servers == null) {
-                servers = systemServers();
-            }
             return new DnsSettings(this);
         }
     }

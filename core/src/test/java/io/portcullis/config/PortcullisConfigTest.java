@@ -73,4 +73,39 @@ class PortcullisConfigTest {
         assertThatThrownBy(() -> PortcullisConfig.load(dir.resolve("nope.properties")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nope.properties").hasMessageContaining("cannot read");
     }
+
+    @Test
+    void dnsAndListSettings() {
+        PortcullisConfig c = PortcullisConfig.parse(Map.of(
+                "dns.servers", "127.0.0.1:5353, [::1]:53",
+                "dns.timeout-ms", "700",
+                "dnsbl.list.zen", "zen.spamhaus.org=127.0.0.[2..11]*3",
+                "dnsbl.list.zen.codes", "127.0.0.2 SBL 4, 127.0.0.10 PBL 1.5",
+                "dnsbl.list.dbl", "name:dbl.spamhaus.org=127.0.1.[2..99]*4",
+                "dnsbl.list.dbl.reason", "false"), "t");
+        assertThat(c.dns().servers()).hasSize(2);
+        assertThat(c.dns().servers().get(0).getPort()).isEqualTo(5353);
+        assertThat(c.dns().queryTimeout().toMillis()).isEqualTo(700);
+        assertThat(c.dnsbl().lists()).extracting(l -> l.id()).containsExactly("dbl", "zen");
+        assertThat(c.dnsbl().lists().get(1).codes()).containsKeys("127.0.0.2", "127.0.0.10");
+        assertThat(c.dnsbl().lists().get(1).codes().get("127.0.0.10").weight()).isEqualTo(1.5);
+        assertThat(c.dnsbl().lists().get(0).fetchReason()).isFalse();
+        assertThat(c.dns().usesSystemServers()).isFalse();
+        assertThat(PortcullisConfig.parse(Map.of(), "t").dns().usesSystemServers()).isTrue();
+    }
+
+    @Test
+    void badListSettingsNameTheKey() {
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dnsbl.list.zen", "zen.spamhaus.org=127.0.0"), "f"))
+                .hasMessageContaining("dnsbl.list.zen").hasMessageContaining("four octets");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dnsbl.list.zen", "zen.spamhaus.org",
+                "dnsbl.list.zen.codes", "127.0.0.2 SBL"), "f")).hasMessageContaining("dnsbl.list.zen.codes")
+                .hasMessageContaining("CODE LABEL WEIGHT");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dnsbl.list.zen.codes", "127.0.0.2 SBL 1"), "f"))
+                .hasMessageContaining("is not defined");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dns.servers", "resolver.example:53"), "f"))
+                .hasMessageContaining("dns.servers").hasMessageContaining("expected an IP address");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dns.timeout-ms", "0"), "f"))
+                .hasMessageContaining("dns.timeout-ms").hasMessageContaining("positive");
+    }
 }

@@ -1,0 +1,50 @@
+package io.portcullis.dnsbl;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The DNSBL section of the configuration. Immutable. */
+public final class DnsblSettings {
+    /** No lists, self-test every 10 minutes. */
+    public static final DnsblSettings NONE = new DnsblSettings(true, List.of(), true, Duration.ofMinutes(10));
+
+    private final boolean enabled;
+    private final List<ListSpec> lists;
+    private final boolean selfTest;
+    private final Duration selfTestInterval;
+
+    public DnsblSettings(boolean enabled, List<ListSpec> lists, boolean selfTest, Duration selfTestInterval) {
+        this.enabled = enabled;
+        this.lists = List.copyOf(lists);
+        this.selfTest = selfTest;
+        this.selfTestInterval = selfTestInterval;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Lists in configuration order. */
+    public List<ListSpec> lists() {
+        return lists;
+    }
+
+    public boolean selfTest() {
+        return selfTest;
+    }
+
+    public Duration selfTestInterval() {
+        return selfTestInterval;
+    }
+
+    /** A copy with other lists (e.g. the ad-hoc lists of {@code lookup --list}). */
+    public DnsblSettings withLists(List<ListSpec> other) {
+        return new DnsblSettings(enabled, other, selfTest, selfTestInterval);
+    }
+
+    @Override
+    public String toString() {
+        return "DnsblSettings{enabled=" + enabled + ", lists=" + lists + ", selfTest=" + selfTest + "/"
+                + selfTestInterval + "}";
+    }
+}

@@ -1,0 +1,88 @@
+package io.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.testing.KnotServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code portcullis lookup} against a real Knot server. */
+class LookupCommandTest {
+    @TempDir
+    static Path tmp;
+    static KnotServer knot;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void start() throws Exception {
+        knot = KnotServer.start(tmp, KnotServer.zonesFromClasspath("bl.test", "name.test", "all.test", "errors.test"));
+    }
+
+    @AfterAll
+    static void stop() {
+        knot.close();
+    }
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private List<String> lines() {
+        return List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+    }
+
+    @Test
+    void adHocListsPrintOneJsonObjectPerTarget() {
+        assertThat(run("lookup", "--dns", knot.hostPort(), "--list", "bl.test=127.0.0.[2..11]*3",
+                "--list", "name:name.test=127.0.1.[2..99]*4", "127.0.0.2", "127.0.0.1", "2001:db8::2",
+                "www.spamdomain.example")).isZero();
+        List<String> l = lines();
+        assertThat(l).hasSize(4);
+        assertThat(l.get(0)).startsWith("{\"target\": \"127.0.0.2\", \"lists\": [{\"list\": \"bl.test\", \"zone\": \"bl.test\"")
+                .contains("\"status\": \"listed\"").contains("\"codes\": [\"127.0.0.2\"]").contains("\"weight\": 3")
+                .contains("\"reason\": \"Listed: 127.0.0.2 is a test entry").endsWith("\"score\": 3}");
+        assertThat(l.get(1)).contains("\"status\": \"clean\"").endsWith("\"score\": 0}");
+        assertThat(l.get(2)).contains("\"status\": \"listed\"");
+        assertThat(l.get(3)).contains("\"list\": \"name.test\"").contains("\"queried\": \"spamdomain.example\"")
+                .contains("\"status\": \"listed\"").endsWith("\"score\": 4}");
+    }
+
+    @Test
+    void errorCodesAreBlockedAndBrokenListsSuspended() {
+        assertThat(run("lookup", "--dns", knot.hostPort(), "--list", "errors.test*5", "--list", "all.test*5",
+                "127.0.0.2")).isZero();
+        String line = lines().get(0);
+        assertThat(line).contains("\"list\": \"errors.test\"").contains("\"score\": 0}");
+        assertThat(line).doesNotContain("\"status\": \"listed\"");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("all.test suspended").contains("answers everything");
+    }
+
+    @Test
+    void configuredListsAndCodesFromAFile() throws Exception {
+        Path conf = tmp.resolve("p.properties");
+        Files.write(conf, ("dns.servers = " + knot.hostPort() + "\n"
+                + "dnsbl.list.zen = bl.test=127.0.0.[2..11]\n"
+                + "dnsbl.list.zen.codes = 127.0.0.2 SBL 4, 127.0.0.4 XBL 3.5, 127.0.0.10 PBL 1.5\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--config", conf.toString(), "127.0.0.4")).isZero();
+        assertThat(lines().get(0)).contains("\"list\": \"zen\"").contains("\"label\": \"XBL,PBL\"")
+                .endsWith("\"score\": 3.5}");
+    }
+
+    @Test
+    void publicResolverWarningAndBadSpec() {
+        assertThat(run("lookup", "--list", "bl.test=127.0.0", "127.0.0.2")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--list").contains("four octets");
+    }
+}
