@@ -6,6 +6,8 @@ import io.portcullis.dnsbl.DnsblSettings;
 import io.portcullis.dnsbl.ListSpec;
 import io.portcullis.headers.HeaderRule;
 import io.portcullis.headers.HeaderRuleSettings;
+import io.portcullis.net.AllowList;
+import io.portcullis.net.Networks;
 import io.portcullis.policy.Policy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The Portcullis configuration file ({@code conf/portcullis.properties}), parsed once into immutable
@@ -46,6 +49,8 @@ import java.util.TreeMap;
  * dnsbl.list.zen           = zen.spamhaus.org=127.0.0.[2..11]*3   # [KIND:]ZONE[=FILTER][*WEIGHT]
  * dnsbl.list.zen.codes     = 127.0.0.2 SBL 4, 127.0.0.4 XBL 3.5   # per-code label and weight
  * dnsbl.list.zen.reason    = true  # fetch the TXT reason of a listing
+ * dnsbl.trusted-networks   =       # relays whose Received headers are believed (then the first untrusted hop is checked too)
+ * dnsbl.allow              =       # networks and domains never looked up, e.g. 192.0.2.0/24, example.com
  * </pre>
  */
 public final class PortcullisConfig {
@@ -62,6 +67,8 @@ public final class PortcullisConfig {
     public static final String DNSBL_SELF_TEST = "dnsbl.self-test";
     public static final String DNSBL_SELF_TEST_INTERVAL = "dnsbl.self-test-interval-minutes";
     public static final String DNSBL_LIST_PREFIX = "dnsbl.list.";
+    public static final String DNSBL_TRUSTED = "dnsbl.trusted-networks";
+    public static final String DNSBL_ALLOW = "dnsbl.allow";
 
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE);
@@ -170,13 +177,15 @@ public final class PortcullisConfig {
         DnsSettings dns = parseDns(v, source);
         DnsblSettings dnsbl = new DnsblSettings(bool(v, source, DNSBL_ENABLED, true),
                 parseLists(listSpecs, listOptions, source), bool(v, source, DNSBL_SELF_TEST, true),
-                Duration.ofMinutes(positiveInt(v, source, DNSBL_SELF_TEST_INTERVAL, 10)));
+                Duration.ofMinutes(positiveInt(v, source, DNSBL_SELF_TEST_INTERVAL, 10)),
+                parsed(v, source, DNSBL_TRUSTED, Networks::parse, Networks.NONE),
+                parsed(v, source, DNSBL_ALLOW, AllowList::parse, AllowList.NONE));
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl);
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
             DNS_SERVERS, DNS_TIMEOUT, DNS_MAX_IN_FLIGHT, DNS_CACHE_SIZE, DNSBL_ENABLED, DNSBL_SELF_TEST,
-            DNSBL_SELF_TEST_INTERVAL);
+            DNSBL_SELF_TEST_INTERVAL, DNSBL_TRUSTED, DNSBL_ALLOW);
 
     private static DnsSettings parseDns(Map<String, String> v, String source) {
         DnsSettings.Builder b = DnsSettings.builder();
@@ -265,6 +274,18 @@ public final class PortcullisConfig {
             codes.put(f[0], new CodeInfo(f[1], parseNumber(source, key, f[2])));
         }
         return codes;
+    }
+
+    private static <T> T parsed(Map<String, String> v, String source, String key, Function<String, T> parser, T def) {
+        String s = v.get(key);
+        if (s == null || s.isEmpty()) {
+            return def;
+        }
+        try {
+            return parser.apply(s);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source, key, s, e.getMessage());
+        }
     }
 
     static int positiveInt(Map<String, String> v, String source, String key, int def) {

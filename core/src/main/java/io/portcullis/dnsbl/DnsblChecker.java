@@ -4,6 +4,7 @@ import io.portcullis.dns.DnsAnswer;
 import io.portcullis.dns.DnsClient;
 import io.portcullis.dns.DnsType;
 import io.portcullis.json.Text;
+import io.portcullis.net.AllowList;
 import io.portcullis.verdict.Finding;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -30,14 +31,24 @@ public final class DnsblChecker {
     private final DnsClient dns;
     private final List<ListSpec> lists;
     private final ListHealth health;
+    private final AllowList allow;
 
     /**
      * @param health self-test state, or null to query every list unconditionally
      */
     public DnsblChecker(DnsClient dns, List<ListSpec> lists, ListHealth health) {
+        this(dns, lists, health, AllowList.NONE);
+    }
+
+    /**
+     * @param health self-test state, or null to query every list unconditionally
+     * @param allow  addresses and domains that are never looked up (their results are CLEAN)
+     */
+    public DnsblChecker(DnsClient dns, List<ListSpec> lists, ListHealth health, AllowList allow) {
         this.dns = dns;
         this.lists = List.copyOf(lists);
         this.health = health;
+        this.allow = allow;
     }
 
     public List<ListSpec> lists() {
@@ -51,13 +62,15 @@ public final class DnsblChecker {
             if (list.kind() == ListKind.IP) {
                 for (Map.Entry<Identity, InetAddress> e : targets.addresses().entrySet()) {
                     String target = e.getValue().getHostAddress();
-                    pending.add(query(list, e.getKey(), target, QueryNames.reverse(e.getValue())));
+                    pending.add(allow.contains(e.getValue()) ? allowed(list, e.getKey(), target)
+                            : query(list, e.getKey(), target, QueryNames.reverse(e.getValue())));
                 }
             } else {
                 for (Map.Entry<Identity, String> e : targets.names().entrySet()) {
                     Optional<String> domain = QueryNames.registeredDomain(e.getValue());
                     if (domain.isPresent()) {
-                        pending.add(query(list, e.getKey(), domain.get(), domain.get()));
+                        pending.add(allow.containsDomain(e.getValue()) ? allowed(list, e.getKey(), domain.get())
+                                : query(list, e.getKey(), domain.get(), domain.get()));
                     }
                 }
             }
@@ -69,6 +82,11 @@ public final class DnsblChecker {
             }
             return out;
         });
+    }
+
+    private static CompletableFuture<ListResult> allowed(ListSpec list, Identity identity, String target) {
+        return CompletableFuture.completedFuture(new ListResult(list, identity, target, ListStatus.CLEAN, List.of(), 0,
+                "", "local allow list"));
     }
 
     /** Looks one target up in one list, bypassing the suspension state (used by the self-test too). */
