@@ -1,7 +1,7 @@
 package io.portcullis.dns;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import java.util.function.LongSupplier;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
@@ -31,22 +30,20 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 
 /**
- * {@link DnsClient} on dnsjava's asynchronous resolver, with its own servers (ports allowed), a hard
+ * {@link DnsClient} on dnsjava's message model and a UDP transport of our own ({@link DnsTransport}), with its own servers (ports allowed), a hard
  * per-question timeout, a bound on outstanding questions, joining of identical concurrent questions,
  * and a bounded cache that honours TTLs, negative answers included (RFC 2308). Failures are never
  * cached. Thread-safe; {@link #close()} releases the callback threads.
  */
 public final class DnsjavaClient implements DnsClient, AutoCloseable {
     private final DnsSettings settings;
-    private final Resolver resolver;
+    private final DnsTransport transport;
     private final ExecutorService callbacks;
     private final LongSupplier nanoClock;
     private final Map<String, CacheEntry> cache = new ConcurrentHashMap<>();
@@ -64,22 +61,17 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
     DnsjavaClient(DnsSettings settings, LongSupplier nanoClock) {
         this.settings = settings;
         this.nanoClock = nanoClock;
-        List<Resolver> resolvers = new ArrayList<>();
-        for (InetSocketAddress server : settings.servers()) {
-            SimpleResolver r = new SimpleResolver(server);
-            r.setTimeout(settings.queryTimeout());
-            resolvers.add(r);
-        }
-        ExtendedResolver ext = new ExtendedResolver(resolvers);
-        ext.setTimeout(settings.queryTimeout());
-        ext.setRetries(1);
-        ext.setLoadBalance(false);
-        this.resolver = ext;
         this.callbacks = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "portcullis-dns");
             t.setDaemon(true);
             return t;
         });
+        try {
+            this.transport = new DnsTransport(settings.servers(), settings.queryTimeout(), callbacks);
+        } catch (IOException e) {
+            callbacks.shutdownNow();
+            throw new UncheckedIOException("cannot open a selector for DNS", e);
+        }
     }
 
     public DnsSettings settings() {
@@ -88,15 +80,8 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
 
     @Override
     public CompletableFuture<DnsAnswer> lookup(String name, DnsType type) {
-        final Name qname;
-        try {
-            qname = Name.fromString(name.endsWith(".") ? name : name + ".");
-        } catch (TextParseException | RuntimeException e) {
-            errors.increment();
-            return CompletableFuture.completedFuture(DnsAnswer.failure(DnsAnswer.Status.ERROR,
-                    "not a valid DNS name"));
-        }
-        String key = qname.toString().toLowerCase(Locale.ROOT) + "/" + type.name();
+        // The cache is consulted before the name is parsed: a warm lookup costs a map access.
+        String key = cacheKey(name, type);
         CacheEntry cached = cache.get(key);
         if (cached != null) {
             if (cached.expiresAtNanos - nanoClock.getAsLong() > 0) {
@@ -104,6 +89,14 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
                 return CompletableFuture.completedFuture(cached.answer);
             }
             cache.remove(key, cached);
+        }
+        final Name qname;
+        try {
+            qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException | RuntimeException e) {
+            errors.increment();
+            return CompletableFuture.completedFuture(DnsAnswer.failure(DnsAnswer.Status.ERROR,
+                    "not a valid DNS name"));
         }
         CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
         CompletableFuture<DnsAnswer> existing = inFlight.putIfAbsent(key, mine);
@@ -124,7 +117,7 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
         CompletableFuture<Message> sent;
         try {
             Message query = Message.newQuery(Record.newRecord(qname, type.code(), DClass.IN));
-            sent = resolver.sendAsync(query, callbacks).toCompletableFuture();
+            sent = transport.send(query);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -137,6 +130,12 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
                     mine.complete(answer);
                 });
         return mine;
+    }
+
+    /** Lower-case absolute name and type: names differing only in case share an entry (RFC 4343). */
+    private static String cacheKey(String name, DnsType type) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return (n.endsWith(".") ? n : n + ".") + "/" + type.name();
     }
 
     private DnsAnswer failure(Throwable err, Duration timeout) {
@@ -257,6 +256,7 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
 
     @Override
     public void close() {
+        transport.close();
         callbacks.shutdownNow();
     }
 

@@ -57,21 +57,39 @@ public final class DnsblChecker {
 
     /** Results for every (list, identity) pair that applies, in list order. */
     public CompletableFuture<List<ListResult>> check(DnsblTargets targets) {
+        // Reverse each address and reduce each name once, not once per list.
+        List<Identity> ipIds = new ArrayList<>();
+        List<InetAddress> ips = new ArrayList<>();
+        List<String> ipTexts = new ArrayList<>();
+        List<String> reversed = new ArrayList<>();
+        for (Map.Entry<Identity, InetAddress> e : targets.addresses().entrySet()) {
+            ipIds.add(e.getKey());
+            ips.add(e.getValue());
+            ipTexts.add(e.getValue().getHostAddress());
+            reversed.add(allow.contains(e.getValue()) ? null : QueryNames.reverse(e.getValue()));
+        }
+        List<Identity> nameIds = new ArrayList<>();
+        List<String> domains = new ArrayList<>();
+        List<Boolean> allowedNames = new ArrayList<>();
+        for (Map.Entry<Identity, String> e : targets.names().entrySet()) {
+            Optional<String> domain = QueryNames.registeredDomain(e.getValue());
+            if (domain.isPresent()) {
+                nameIds.add(e.getKey());
+                domains.add(domain.get());
+                allowedNames.add(allow.containsDomain(e.getValue()));
+            }
+        }
         List<CompletableFuture<ListResult>> pending = new ArrayList<>();
         for (ListSpec list : lists) {
             if (list.kind() == ListKind.IP) {
-                for (Map.Entry<Identity, InetAddress> e : targets.addresses().entrySet()) {
-                    String target = e.getValue().getHostAddress();
-                    pending.add(allow.contains(e.getValue()) ? allowed(list, e.getKey(), target)
-                            : query(list, e.getKey(), target, QueryNames.reverse(e.getValue())));
+                for (int i = 0; i < ipIds.size(); i++) {
+                    pending.add(reversed.get(i) == null ? allowed(list, ipIds.get(i), ipTexts.get(i))
+                            : query(list, ipIds.get(i), ipTexts.get(i), reversed.get(i)));
                 }
-            } else {
-                for (Map.Entry<Identity, String> e : targets.names().entrySet()) {
-                    Optional<String> domain = QueryNames.registeredDomain(e.getValue());
-                    if (domain.isPresent()) {
-                        pending.add(allow.containsDomain(e.getValue()) ? allowed(list, e.getKey(), domain.get())
-                                : query(list, e.getKey(), domain.get(), domain.get()));
-                    }
+            } else if (list.kind() == ListKind.NAME) {
+                for (int i = 0; i < nameIds.size(); i++) {
+                    pending.add(allowedNames.get(i) ? allowed(list, nameIds.get(i), domains.get(i))
+                            : query(list, nameIds.get(i), domains.get(i), domains.get(i)));
                 }
             }
         }

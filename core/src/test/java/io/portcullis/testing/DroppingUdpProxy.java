@@ -26,10 +26,27 @@ public final class DroppingUdpProxy implements AutoCloseable {
     private final Map<Integer, SocketAddress> pending = new ConcurrentHashMap<>();
     private final AtomicInteger seen = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
+    private final long delayNanos;
+    private final java.util.concurrent.ScheduledExecutorService delayer;
     private final Thread forward;
     private final Thread backward;
 
     public DroppingUdpProxy(InetSocketAddress upstream, String droppedSuffix) throws SocketException {
+        this(upstream, droppedSuffix, java.time.Duration.ZERO);
+    }
+
+    /**
+     * A relay that also holds every answer for {@code delay} before passing it on, to give loopback the
+     * round-trip time of a real network (benchmarks).
+     */
+    public DroppingUdpProxy(InetSocketAddress upstream, String droppedSuffix, java.time.Duration delay)
+            throws SocketException {
+        this.delayNanos = delay.toNanos();
+        this.delayer = delayNanos > 0 ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dropping-proxy-delay");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.upstream = upstream;
         this.droppedSuffix = "." + droppedSuffix.toLowerCase(Locale.ROOT).replaceAll("\\.$", "") + ".";
         this.front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -75,7 +92,18 @@ public final class DroppingUdpProxy implements AutoCloseable {
                 int id = ((buf[0] & 0xff) << 8) | (buf[1] & 0xff);
                 SocketAddress client = pending.remove(id);
                 if (client != null) {
-                    front.send(new DatagramPacket(p.getData(), p.getLength(), client));
+                    byte[] answer = java.util.Arrays.copyOf(p.getData(), p.getLength());
+                    if (delayer == null) {
+                        front.send(new DatagramPacket(answer, answer.length, client));
+                    } else {
+                        delayer.schedule(() -> {
+                            try {
+                                front.send(new DatagramPacket(answer, answer.length, client));
+                            } catch (IOException e) {
+                                // closed
+                            }
+                        }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 if (back.isClosed()) {
@@ -104,6 +132,9 @@ public final class DroppingUdpProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        if (delayer != null) {
+            delayer.shutdownNow();
+        }
         front.close();
         back.close();
     }
