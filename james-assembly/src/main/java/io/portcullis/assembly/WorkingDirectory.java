@@ -1,0 +1,114 @@
+package io.portcullis.assembly;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Prepares a James working directory from a Portcullis configuration folder: {@code WORK/conf} is a fresh copy
+ * of the configuration with the SMTP/IMAP {@code <bind>} elements optionally rewritten, and
+ * {@code WORK/extensions-jars} a fresh copy of the Portcullis jars (when given). Shared by
+ * {@link PortcullisServer} and the integration tests, so both run James on exactly the same files.
+ */
+public final class WorkingDirectory {
+    static final String SMTP_FILE = "smtpserver.xml";
+    static final String IMAP_FILE = "imapserver.xml";
+    private static final Pattern BIND = Pattern.compile("<bind>[^<]*</bind>");
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^:\\s]+):(\\d{1,5})");
+
+    private WorkingDirectory() {
+    }
+
+    /**
+     * @param conf        source configuration folder (must contain mailetcontainer.xml)
+     * @param work        James working directory (created if needed)
+     * @param smtpBind    {@code HOST:PORT} for the SMTP server, or null to keep the file's value
+     * @param imapBind    {@code HOST:PORT} for the IMAP server, or null to keep the file's value
+     * @param extensions  folder of extension jars to install into {@code work/extensions-jars}, or null
+     */
+    public static void prepare(Path conf, Path work, String smtpBind, String imapBind, Path extensions)
+            throws IOException {
+        if (!Files.isRegularFile(conf.resolve("mailetcontainer.xml"))) {
+            throw new IOException("not a James configuration folder (no mailetcontainer.xml): " + conf);
+        }
+        Path workConf = work.resolve("conf");
+        deleteRecursively(workConf);
+        Files.createDirectories(workConf);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(conf)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, workConf.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        if (smtpBind != null) {
+            rewriteBind(workConf.resolve(SMTP_FILE), smtpBind);
+        }
+        if (imapBind != null) {
+            rewriteBind(workConf.resolve(IMAP_FILE), imapBind);
+        }
+        if (extensions != null) {
+            Path target = work.resolve("extensions-jars");
+            deleteRecursively(target);
+            Files.createDirectories(target);
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(extensions, "*.jar")) {
+                for (Path jar : jars) {
+                    Files.copy(jar, target.resolve(jar.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** Validates {@code HOST:PORT} (port 0 = any free port) and returns it trimmed. */
+    public static String checkHostPort(String option, String value) {
+        String v = value == null ? "" : value.trim();
+        Matcher m = HOST_PORT.matcher(v);
+        if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+            throw new IllegalArgumentException(option + ": expected HOST:PORT (e.g. 127.0.0.1:2525), got '" + value
+                    + "'");
+        }
+        return v;
+    }
+
+    /** Replaces every {@code <bind>} element of the file by {@code <bind>hostPort</bind>}. */
+    static void rewriteBind(Path file, String hostPort) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("cannot set the listen address: no " + file);
+        }
+        String xml = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        String rewritten = rewriteBind(xml, hostPort);
+        if (rewritten.equals(xml) && !xml.contains("<bind>" + hostPort + "</bind>")) {
+            throw new IOException("cannot set the listen address: no <bind> element in " + file);
+        }
+        Files.write(file, rewritten.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String rewriteBind(String xml, String hostPort) {
+        return BIND.matcher(xml).replaceAll(Matcher.quoteReplacement("<bind>" + hostPort + "</bind>"));
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(x -> {
+                try {
+                    Files.delete(x);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.portcullis.james;
+
+import io.portcullis.verdict.Finding;
+import io.portcullis.verdict.Verdict;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+
+/**
+ * How Portcullis results travel with a mail: as mail attributes made only of JSON-serialisable values
+ * (String, Double, List, Map), so they survive James's distributed (RabbitMQ) mail queue, which silently drops
+ * anything it cannot serialise.
+ *
+ * <ul>
+ *   <li>{@value #FINDINGS_NAME}: list of maps {@code {check: String, rule: String, score: Double, detail: String}}</li>
+ *   <li>{@value #CHECKS_NAME}: list of the check names already computed for this mail (e.g. {@code ["headers"]});
+ *       a stage that finds its check listed reuses the findings instead of recomputing them</li>
+ *   <li>{@value #SCORE_NAME}: the summed score (Double), written by the {@code Tag} mailet</li>
+ *   <li>{@value #ACTION_NAME}: the policy action ({@code accept}, {@code tag}, {@code tarpit}, {@code reject})</li>
+ * </ul>
+ *
+ * <p>Reading is lenient: values of an unexpected shape are ignored rather than failing the mail.
+ */
+public final class MailAttributes {
+    public static final String FINDINGS_NAME = "io.portcullis.findings";
+    public static final String CHECKS_NAME = "io.portcullis.checks";
+    public static final String SCORE_NAME = "io.portcullis.score";
+    public static final String ACTION_NAME = "io.portcullis.action";
+
+    public static final AttributeName FINDINGS = AttributeName.of(FINDINGS_NAME);
+    public static final AttributeName CHECKS = AttributeName.of(CHECKS_NAME);
+    public static final AttributeName SCORE = AttributeName.of(SCORE_NAME);
+    public static final AttributeName ACTION = AttributeName.of(ACTION_NAME);
+
+    private static final String K_CHECK = "check";
+    private static final String K_RULE = "rule";
+    private static final String K_SCORE = "score";
+    private static final String K_DETAIL = "detail";
+
+    private MailAttributes() {
+    }
+
+    /** Names of the checks already computed for this mail (insertion order). */
+    public static Set<String> checks(Mail mail) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Object o : list(mail, CHECKS)) {
+            if (o instanceof String) {
+                out.add((String) o);
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /** All findings recorded on the mail, by all checks. */
+    public static List<Finding> findings(Mail mail) {
+        List<Finding> out = new ArrayList<>();
+        for (Object o : list(mail, FINDINGS)) {
+            if (!(o instanceof Map)) {
+                continue;
+            }
+            Map<?, ?> m = (Map<?, ?>) o;
+            Object check = unwrap(m.get(K_CHECK));
+            Object rule = unwrap(m.get(K_RULE));
+            Object score = unwrap(m.get(K_SCORE));
+            Object detail = unwrap(m.get(K_DETAIL));
+            if (check instanceof String && rule instanceof String && score instanceof Number) {
+                out.add(new Finding((String) check, (String) rule, ((Number) score).doubleValue(),
+                        detail instanceof String ? (String) detail : ""));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Records the findings of one check: replaces any earlier findings of that check and adds the check name
+     * to {@value #CHECKS_NAME} (also when there are no findings, which records that the check ran clean).
+     */
+    public static void storeFindings(Mail mail, String check, List<Finding> checkFindings) {
+        List<Finding> all = new ArrayList<>();
+        for (Finding f : findings(mail)) {
+            if (!f.check().equals(check)) {
+                all.add(f);
+            }
+        }
+        all.addAll(checkFindings);
+        List<AttributeValue<?>> encoded = new ArrayList<>(all.size());
+        for (Finding f : all) {
+            encoded.add(encode(f));
+        }
+        mail.setAttribute(new Attribute(FINDINGS, AttributeValue.of(encoded)));
+
+        Set<String> checks = new LinkedHashSet<>(checks(mail));
+        checks.add(check);
+        List<AttributeValue<?>> names = new ArrayList<>(checks.size());
+        for (String c : checks) {
+            names.add(AttributeValue.of(c));
+        }
+        mail.setAttribute(new Attribute(CHECKS, AttributeValue.of(names)));
+    }
+
+    /** Records the score and action of a verdict. */
+    public static void storeVerdict(Mail mail, Verdict verdict) {
+        mail.setAttribute(new Attribute(SCORE, AttributeValue.of(verdict.score())));
+        mail.setAttribute(new Attribute(ACTION, AttributeValue.of(verdict.action().id())));
+    }
+
+    public static Optional<Double> score(Mail mail) {
+        return mail.getAttribute(SCORE).map(a -> unwrap(a.getValue())).filter(Number.class::isInstance)
+                .map(n -> ((Number) n).doubleValue());
+    }
+
+    public static Optional<String> action(Mail mail) {
+        return mail.getAttribute(ACTION).map(a -> unwrap(a.getValue())).filter(String.class::isInstance)
+                .map(String.class::cast);
+    }
+
+    private static AttributeValue<?> encode(Finding f) {
+        Map<String, AttributeValue<?>> m = new LinkedHashMap<>();
+        m.put(K_CHECK, AttributeValue.of(f.check()));
+        m.put(K_RULE, AttributeValue.of(f.rule()));
+        m.put(K_SCORE, AttributeValue.of(f.score()));
+        m.put(K_DETAIL, AttributeValue.of(f.detail()));
+        return AttributeValue.of(m);
+    }
+
+    /** The attribute's elements, unwrapped from their AttributeValues; empty if absent or not a collection. */
+    private static List<Object> list(Mail mail, AttributeName name) {
+        Optional<Attribute> attribute = mail.getAttribute(name);
+        if (attribute.isEmpty()) {
+            return List.of();
+        }
+        Object value = unwrap(attribute.get().getValue());
+        if (!(value instanceof Collection)) {
+            return List.of();
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object o : (Collection<?>) value) {
+            Object u = unwrap(o);
+            if (u instanceof Map) {
+                Map<Object, Object> copy = new LinkedHashMap<>();
+                ((Map<?, ?>) u).forEach((k, v) -> copy.put(k, unwrap(v)));
+                u = copy;
+            }
+            out.add(u);
+        }
+        return out;
+    }
+
+    private static Object unwrap(Object o) {
+        Object v = o;
+        while (v instanceof AttributeValue) {
+            v = ((AttributeValue<?>) v).value();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,209 @@
+package io.portcullis.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.james.MailAttributes;
+import io.portcullis.james.PortcullisRuntime;
+import io.portcullis.verdict.Finding;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.PerRecipientHeaders;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+class TagTest {
+    private static final String RAW = "From: a@example.com\r\nSubject: Cheap pills\r\n\r\nbody\r\n";
+    private static final Finding DATE = new Finding("headers", "MISSING_DATE", 3.0, "no Date header");
+    private static final Finding MID = new Finding("headers", "MISSING_MESSAGE_ID", 2.5, "no Message-ID\r\nheader");
+    private static final Finding SMALL = new Finding("headers", "MISSING_SUBJECT", 0.5, "no Subject header");
+
+    private final AtomicInteger calls = new AtomicInteger();
+
+    private PortcullisRuntime runtime(List<Finding> findings) {
+        return PortcullisRuntime.withHeaderCheck(PortcullisConfig.defaults(), input -> {
+            calls.incrementAndGet();
+            return findings;
+        });
+    }
+
+    private static Tag tag(PortcullisRuntime runtime, String... params) throws MessagingException {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("Tag");
+        for (int i = 0; i < params.length; i += 2) {
+            config.setProperty(params[i], params[i + 1]);
+        }
+        Tag tag = new Tag(runtime);
+        tag.init(config.build());
+        return tag;
+    }
+
+    private static FakeMail mail(String raw) throws Exception {
+        MimeMessage message = new MimeMessage(null,
+                new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)));
+        return FakeMail.builder().name("m").recipients("a@portcullis.test", "b@portcullis.test")
+                .mimeMessage(message).build();
+    }
+
+    private static List<String> status(FakeMail mail, String header) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (MailAddress r : mail.getRecipients()) {
+            Collection<PerRecipientHeaders.Header> hs = mail.getPerRecipientSpecificHeaders().getHeadersForRecipient(r);
+            out.addAll(hs.stream().filter(h -> h.getName().equals(header)).map(PerRecipientHeaders.Header::getValue)
+                    .collect(Collectors.toList()));
+        }
+        return out;
+    }
+
+    private static String bytes(MimeMessage m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void spamGetsScoreReportAndIsMarkedAsSpamFlag() throws Exception {
+        FakeMail mail = mail(RAW);
+        tag(runtime(List.of(DATE, MID))).service(mail);
+
+        MimeMessage m = mail.getMessage();
+        assertThat(m.getHeader("X-Portcullis-Score", null)).isEqualTo("5.5");
+        assertThat(m.getHeader("X-Portcullis-Report", null))
+                .contains("MISSING_DATE (3.0): no Date header;")
+                .contains("MISSING_MESSAGE_ID (2.5): no Message-ID header")
+                .doesNotContain("ID\r\nheader");
+        assertThat(status(mail, "org.apache.james.spamassassin.status"))
+                .containsExactly("Yes, score=5.5 required=5.0", "Yes, score=5.5 required=5.0");
+        assertThat(m.getSubject()).isEqualTo("Cheap pills");
+        assertThat(MailAttributes.score(mail)).contains(5.5);
+        assertThat(MailAttributes.action(mail)).contains("tag");
+    }
+
+    @Test
+    void theStockIsMarkedAsSpamMatcherRecognisesTheFlag() throws Exception {
+        FakeMail mail = mail(RAW);
+        tag(runtime(List.of(DATE, MID))).service(mail);
+        org.apache.james.transport.matchers.IsMarkedAsSpam isMarkedAsSpam =
+                new org.apache.james.transport.matchers.IsMarkedAsSpam();
+        isMarkedAsSpam.init(org.apache.mailet.base.test.FakeMatcherConfig.builder().matcherName("IsMarkedAsSpam")
+                .build());
+        assertThat(isMarkedAsSpam.match(mail)).containsExactlyElementsOf(mail.getRecipients());
+    }
+
+    @Test
+    void belowThresholdSaysNo() throws Exception {
+        FakeMail mail = mail(RAW);
+        tag(runtime(List.of(DATE)), "subjectPrefix", "[SPAM]").service(mail);
+        assertThat(mail.getMessage().getHeader("X-Portcullis-Score", null)).isEqualTo("3.0");
+        assertThat(status(mail, "org.apache.james.spamassassin.status")).allMatch(s -> s.startsWith("No, score=3.0"));
+        assertThat(mail.getMessage().getSubject()).isEqualTo("Cheap pills");
+        assertThat(MailAttributes.action(mail)).contains("accept");
+    }
+
+    @Test
+    void cleanMailIsLeftUntouched() throws Exception {
+        FakeMail mail = mail(RAW);
+        String before = bytes(mail.getMessage());
+        tag(runtime(List.of()), "subjectPrefix", "[SPAM]").service(mail);
+        assertThat(bytes(mail.getMessage())).isEqualTo(before);
+        assertThat(mail.getPerRecipientSpecificHeaders().getRecipientsWithSpecificHeaders()).isEmpty();
+        assertThat(MailAttributes.score(mail)).contains(0.0);
+    }
+
+    @Test
+    void thresholdParameterOverridesThePolicy() throws Exception {
+        FakeMail mail = mail(RAW);
+        tag(runtime(List.of(DATE)), "threshold", "2.5").service(mail);
+        assertThat(status(mail, "org.apache.james.spamassassin.status"))
+                .allMatch(s -> s.equals("Yes, score=3.0 required=2.5"));
+    }
+
+    @Test
+    void subjectPrefixIsAddedOnce() throws Exception {
+        FakeMail mail = mail(RAW);
+        Tag tag = tag(runtime(List.of(DATE, MID)), "subjectPrefix", "[SPAM]");
+        tag.service(mail);
+        tag.service(mail);
+        assertThat(mail.getMessage().getSubject()).isEqualTo("[SPAM] Cheap pills");
+    }
+
+    @Test
+    void customStatusHeader() throws Exception {
+        FakeMail mail = mail(RAW);
+        tag(runtime(List.of(DATE, MID)), "statusHeader", "org.apache.james.rspamd.status").service(mail);
+        assertThat(status(mail, "org.apache.james.rspamd.status")).hasSize(2);
+        assertThat(status(mail, "org.apache.james.spamassassin.status")).isEmpty();
+    }
+
+    @Test
+    void forgedReportsFromOutsideAreRemoved() throws Exception {
+        FakeMail mail = mail("X-Portcullis-Score: 0\r\nX-Portcullis-Report: all fine\r\n" + RAW);
+        tag(runtime(List.of())).service(mail);
+        assertThat(mail.getMessage().getHeader("X-Portcullis-Score")).isNull();
+        assertThat(mail.getMessage().getHeader("X-Portcullis-Report")).isNull();
+    }
+
+    @Test
+    void reusesFindingsAlreadyOnTheMail() throws Exception {
+        FakeMail mail = mail(RAW);
+        MailAttributes.storeFindings(mail, "headers", List.of(DATE));
+        MailAttributes.storeFindings(mail, "dnsbl", List.of(new Finding("dnsbl", "zen", 4.0, "listed")));
+        tag(runtime(List.of(SMALL))).service(mail);
+        assertThat(calls).hasValue(0);
+        assertThat(mail.getMessage().getHeader("X-Portcullis-Score", null)).isEqualTo("7.0");
+        assertThat(mail.getMessage().getHeader("X-Portcullis-Report", null)).contains("zen (4.0): listed");
+    }
+
+    @Test
+    void computesTheHeaderCheckWhenMissing() throws Exception {
+        FakeMail mail = mail(RAW);
+        tag(runtime(List.of(SMALL))).service(mail);
+        assertThat(calls).hasValue(1);
+        assertThat(MailAttributes.checks(mail)).containsExactly("headers");
+    }
+
+    @Test
+    void longReportsAreFoldedAndCut() {
+        List<Finding> many = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            many.add(new Finding("headers", "RULE_" + i, 0.1, "a fairly long explanation number " + i));
+        }
+        String report = Tag.report(many);
+        assertThat(report.length()).isLessThan(Tag.REPORT_MAX + 100);
+        assertThat(report).contains("more)");
+        for (String line : report.split("\r\n")) {
+            assertThat(line.length()).isLessThanOrEqualTo(78);
+            assertThat(line.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+        }
+    }
+
+    @Test
+    void formatsScores() {
+        assertThat(Tag.format(7.5)).isEqualTo("7.5");
+        assertThat(Tag.format(5)).isEqualTo("5.0");
+        assertThat(Tag.format(0.25)).isEqualTo("0.25");
+        assertThat(Tag.format(-1)).isEqualTo("-1.0");
+    }
+
+    @Test
+    void unknownParametersFailAtInit() {
+        assertThatThrownBy(() -> tag(runtime(List.of()), "treshold", "5")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("treshold");
+    }
+
+    @Test
+    void badThresholdFailsAtInit() {
+        assertThatThrownBy(() -> tag(runtime(List.of()), "threshold", "high")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("threshold").hasMessageContaining("high");
+    }
+}
