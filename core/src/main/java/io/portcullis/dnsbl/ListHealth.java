@@ -72,7 +72,7 @@ public final class ListHealth implements AutoCloseable {
     }
 
     private CompletableFuture<Void> test(ListSpec list) {
-        boolean ip = list.kind() == ListKind.IP;
+        boolean ip = list.kind().queriesAddresses();
         String positive = ip ? "2.0.0.127" : "test";
         String negative = ip ? "1.0.0.127" : "invalid";
         Identity identity = ip ? Identity.CLIENT_IP : Identity.HELO;

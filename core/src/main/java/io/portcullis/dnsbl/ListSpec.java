@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <pre>[KIND:]ZONE[=FILTER][*WEIGHT]</pre>
  *
- * KIND is {@code ip} (default) or {@code name}; FILTER is a {@link ReturnCodeFilter} (Postfix idiom or
+ * KIND is {@code ip} (default), {@code name}, {@code ns-name} (nameserver host names and their registered
+ * domains) or {@code ns-ip} (nameserver addresses); FILTER is a {@link ReturnCodeFilter} (Postfix idiom or
  * {@code &MASK}); without a filter any 127.0.0.0/8 answer counts, except known error codes; WEIGHT
  * defaults to 1 and may be negative (allow lists such as DNSWL). Per-code labels and weights
  * ({@link #codes()}) refine the weight: a listing weighs the highest weight among its matched codes.
@@ -58,9 +59,13 @@ public final class ListSpec {
                 kind = ListKind.IP;
             } else if (k.equals("name")) {
                 kind = ListKind.NAME;
+            } else if (k.equals("ns-name")) {
+                kind = ListKind.NS_NAME;
+            } else if (k.equals("ns-ip")) {
+                kind = ListKind.NS_IP;
             } else {
                 throw new IllegalArgumentException("list spec '" + spec + "': unknown kind '" + k
-                        + "' (expected ip or name)");
+                        + "' (expected ip, name, ns-name or ns-ip)");
             }
             s = s.substring(colon + 1);
         }
@@ -165,7 +170,7 @@ public final class ListSpec {
 
     /** The compact syntax of this list (without per-code info). */
     public String toSpec() {
-        return (kind == ListKind.NAME ? "name:" : "") + zone + (filter == null ? "" : "=" + filter)
+        return (kind == ListKind.IP ? "" : kind.id() + ":") + zone + (filter == null ? "" : "=" + filter)
                 + (weight == 1.0 ? "" : "*" + (weight == Math.rint(weight) ? String.valueOf((long) weight)
                 : String.valueOf(weight)));
     }

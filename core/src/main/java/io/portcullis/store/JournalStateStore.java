@@ -1,0 +1,578 @@
+package io.portcullis.store;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded, persistent {@link StateStore}: all state in memory (bounded), every change appended to a
+ * journal file, and the journal folded into a snapshot from time to time. Plain Java, no thread of its
+ * own. Survives a restart: {@link #open} reads the snapshot, then replays the journal.
+ *
+ * <h2>Files (in one directory)</h2>
+ * <ul>
+ *   <li>{@code state.journal}: one line per recorded member, {@code EPOCH_SECONDS SET MEMBER}, set and
+ *   member percent-encoded (bytes outside {@code !..~} and {@code %} itself). Appended with one
+ *   {@code write} per record.</li>
+ *   <li>{@code state.snapshot}: the live entries in the same line format after a header line; written to
+ *   {@code state.snapshot.tmp}, forced to disk, then renamed atomically over the old one; only then is the
+ *   journal truncated. A crash at any point leaves a snapshot plus a journal whose replay is harmless,
+ *   because recording is idempotent (the latest time wins). Lines that do not parse (a torn last line
+ *   after a crash) are skipped and counted.</li>
+ *   <li>{@code state.lock}: an exclusive OS file lock; a second store (another process or another instance
+ *   in this JVM) on the same directory is refused.</li>
+ * </ul>
+ *
+ * <h2>Durability (fsync policy)</h2>
+ * Each record reaches the operating system before {@link #record} returns, so a crash of the JVM loses
+ * nothing. The journal is forced to the disk at most once per {@link Options#syncInterval} (default 1 s)
+ * on the recording thread, and on {@link #close()}: a power failure may lose the records of the last
+ * interval. An interval of zero forces on every record.
+ *
+ * <h2>Bounds (defaults)</h2>
+ * Members older than the retention (default 30 days) are dropped at compaction and never counted. At most
+ * {@link Options#maxMembersPerSet} members per set (default 10,000; the oldest go first) and
+ * {@link Options#maxSets} sets (default 200,000; those with the oldest newest member go first), and at
+ * most {@link Options#maxEntries} members in all (default 500,000, about 75 MB of heap; the oldest go
+ * first). Compaction
+ * runs when the journal exceeds {@link Options#compactAfterBytes} (default 8 MiB) and when the store is
+ * opened.
+ *
+ * <p>Thread-safe: writes are serialised by one lock, counts read concurrent maps without locking. All
+ * methods return completed futures (the work is done on the caller's thread).
+ */
+public final class JournalStateStore implements StateStore {
+    static final String JOURNAL = "state.journal";
+    static final String SNAPSHOT = "state.snapshot";
+    static final String LOCK = "state.lock";
+    private static final String HEADER = "# portcullis state snapshot v1";
+
+    /** Tunables; immutable. */
+    public static final class Options {
+        /**
+         * Defaults: 30 days, 10,000 members per set, 200,000 sets, 500,000 members in all, 8 MiB journal,
+         * fsync every second.
+         */
+        public static final Options DEFAULTS = new Options(Duration.ofDays(30), 10_000, 200_000, 500_000, 8L << 20,
+                Duration.ofSeconds(1), Clock.systemUTC());
+
+        private final Duration retention;
+        private final int maxMembersPerSet;
+        private final int maxSets;
+        private final int maxEntries;
+        private final long compactAfterBytes;
+        private final Duration syncInterval;
+        private final Clock clock;
+
+        private Options(Duration retention, int maxMembersPerSet, int maxSets, int maxEntries, long compactAfterBytes,
+                Duration syncInterval, Clock clock) {
+            if (retention.isNegative() || retention.isZero() || maxMembersPerSet < 1 || maxSets < 1 || maxEntries < 1
+                    || compactAfterBytes < 1 || syncInterval.isNegative()) {
+                throw new IllegalArgumentException("invalid store options");
+            }
+            this.retention = retention;
+            this.maxMembersPerSet = maxMembersPerSet;
+            this.maxSets = maxSets;
+            this.maxEntries = maxEntries;
+            this.compactAfterBytes = compactAfterBytes;
+            this.syncInterval = syncInterval;
+            this.clock = Objects.requireNonNull(clock);
+        }
+
+        public Options withRetention(Duration d) {
+            return new Options(d, maxMembersPerSet, maxSets, maxEntries, compactAfterBytes, syncInterval, clock);
+        }
+
+        public Options withMaxMembersPerSet(int n) {
+            return new Options(retention, n, maxSets, maxEntries, compactAfterBytes, syncInterval, clock);
+        }
+
+        public Options withMaxSets(int n) {
+            return new Options(retention, maxMembersPerSet, n, maxEntries, compactAfterBytes, syncInterval, clock);
+        }
+
+        /** Members in all sets together (about 150 bytes of heap each); the oldest go first. */
+        public Options withMaxEntries(int n) {
+            return new Options(retention, maxMembersPerSet, maxSets, n, compactAfterBytes, syncInterval, clock);
+        }
+
+        public Options withCompactAfterBytes(long n) {
+            return new Options(retention, maxMembersPerSet, maxSets, maxEntries, n, syncInterval, clock);
+        }
+
+        public Options withSyncInterval(Duration d) {
+            return new Options(retention, maxMembersPerSet, maxSets, maxEntries, compactAfterBytes, d, clock);
+        }
+
+        /** The clock that decides what is older than the retention (tests). */
+        public Options withClock(Clock c) {
+            return new Options(retention, maxMembersPerSet, maxSets, maxEntries, compactAfterBytes, syncInterval, c);
+        }
+
+        public Duration retention() {
+            return retention;
+        }
+
+        public int maxMembersPerSet() {
+            return maxMembersPerSet;
+        }
+
+        public int maxSets() {
+            return maxSets;
+        }
+
+        public int maxEntries() {
+            return maxEntries;
+        }
+
+        public long compactAfterBytes() {
+            return compactAfterBytes;
+        }
+
+        public Duration syncInterval() {
+            return syncInterval;
+        }
+    }
+
+    private final Path dir;
+    private final Options options;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Map<String, Map<String, Long>> sets = new ConcurrentHashMap<>();
+    private final Object writeLock = new Object();
+    private final AtomicLong skippedLines = new AtomicLong();
+    private final AtomicLong entries = new AtomicLong();
+    private FileChannel journal;
+    private long lastForceNanos = System.nanoTime();
+    private boolean dirty;
+    private volatile boolean closed;
+
+    private JournalStateStore(Path dir, Options options, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.options = options;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (or creates) the store in {@code directory}: locks it, loads the snapshot and the journal, and
+     * compacts.
+     *
+     * @throws StoreException when the directory cannot be created, read or locked (in use elsewhere)
+     */
+    public static JournalStateStore open(Path directory, Options options) {
+        FileChannel lockChannel = null;
+        try {
+            Files.createDirectories(directory);
+            lockChannel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new StoreException("state directory " + directory + " is in use by another store");
+            }
+            JournalStateStore store = new JournalStateStore(directory, options, lockChannel, lock);
+            store.load();
+            return store;
+        } catch (IOException | RuntimeException e) {
+            if (lockChannel != null) {
+                try {
+                    lockChannel.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+            if (e instanceof StoreException) {
+                throw (StoreException) e;
+            }
+            throw new StoreException("cannot open state directory " + directory + ": " + e, e);
+        }
+    }
+
+    private void load() throws IOException {
+        Path snap = dir.resolve(SNAPSHOT);
+        Path jnl = dir.resolve(JOURNAL);
+        if (Files.exists(snap)) {
+            replay(snap);
+        }
+        if (Files.exists(jnl)) {
+            replay(jnl);
+        }
+        synchronized (writeLock) {
+            journal = FileChannel.open(jnl, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            compactLocked();
+        }
+    }
+
+    private void replay(Path file) throws IOException {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split(" ", -1);
+                long t;
+                try {
+                    t = f.length == 3 ? Long.parseLong(f[0]) : Long.MIN_VALUE;
+                } catch (NumberFormatException e) {
+                    t = Long.MIN_VALUE;
+                }
+                String set = f.length == 3 ? decode(f[1]) : null;
+                String member = f.length == 3 ? decode(f[2]) : null;
+                if (t == Long.MIN_VALUE || set == null || member == null || set.isEmpty() || member.isEmpty()) {
+                    skippedLines.incrementAndGet();
+                    continue;
+                }
+                apply(set, member, t);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> record(Collection<String> setNames, String member, Instant seen) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store closed"));
+        }
+        if (setNames == null || member == null || member.isEmpty() || seen == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long t = seen.getEpochSecond();
+        StringBuilder lines = new StringBuilder();
+        String m = encode(member);
+        List<String> names = new ArrayList<>();
+        for (String s : new LinkedHashSet<>(setNames)) {
+            if (s != null && !s.isEmpty()) {
+                names.add(s);
+                lines.append(t).append(' ').append(encode(s)).append(' ').append(m).append('\n');
+            }
+        }
+        if (names.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        synchronized (writeLock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new StoreException("store closed"));
+            }
+            for (String s : names) {
+                apply(s, member, t);
+            }
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.US_ASCII));
+                while (buf.hasRemaining()) {
+                    journal.write(buf);
+                }
+                dirty = true;
+                long now = System.nanoTime();
+                if (now - lastForceNanos >= options.syncInterval.toNanos()) {
+                    journal.force(false);
+                    lastForceNanos = now;
+                    dirty = false;
+                }
+                if (journal.size() > options.compactAfterBytes) {
+                    compactLocked();
+                }
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(new StoreException("cannot write journal in " + dir + ": " + e, e));
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Called with the write lock held (or during loading, before the store is shared). */
+    private void apply(String set, String member, long t) {
+        Map<String, Long> members = sets.computeIfAbsent(set, k -> new ConcurrentHashMap<>());
+        Long before = members.get(member);
+        if (before == null) {
+            members.put(member, t);
+            entries.incrementAndGet();
+        } else if (t > before) {
+            members.put(member, t);
+        }
+        if (members.size() > options.maxMembersPerSet) {
+            entries.addAndGet(-trimOldest(members, options.maxMembersPerSet * 9 / 10));
+        }
+        if (sets.size() > options.maxSets + Math.max(1, options.maxSets / 10)) {
+            trimSets(options.maxSets);
+        }
+        if (entries.get() > options.maxEntries) {
+            trimEntries(options.maxEntries * 9L / 10);
+        }
+    }
+
+    private static int trimOldest(Map<String, Long> members, int keep) {
+        List<Map.Entry<String, Long>> list = new ArrayList<>(members.entrySet());
+        list.sort(Map.Entry.comparingByValue());
+        int removed = 0;
+        for (int i = 0; i < list.size() - keep; i++) {
+            if (members.remove(list.get(i).getKey(), list.get(i).getValue())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Drops the oldest members across all sets until at most {@code keep} remain (ties may keep a few more). */
+    private void trimEntries(long keep) {
+        long[] times = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, entries.get() + 16))];
+        int n = 0;
+        for (Map<String, Long> m : sets.values()) {
+            for (long t : m.values()) {
+                if (n == times.length) {
+                    times = Arrays.copyOf(times, times.length * 2);
+                }
+                times[n++] = t;
+            }
+        }
+        if (n <= keep) {
+            entries.set(n);
+            return;
+        }
+        Arrays.sort(times, 0, n);
+        long cutoff = times[(int) (n - keep)];
+        sets.values().forEach(m -> m.values().removeIf(t -> t < cutoff));
+        sets.values().removeIf(Map::isEmpty);
+        recount();
+    }
+
+    private void recount() {
+        long n = 0;
+        for (Map<String, Long> m : sets.values()) {
+            n += m.size();
+        }
+        entries.set(n);
+    }
+
+    private void trimSets(int keep) {
+        List<Map.Entry<String, Long>> newest = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Long>> e : sets.entrySet()) {
+            long max = Long.MIN_VALUE;
+            for (long v : e.getValue().values()) {
+                max = Math.max(max, v);
+            }
+            newest.add(Map.entry(e.getKey(), max));
+        }
+        newest.sort(Map.Entry.comparingByValue(Comparator.reverseOrder()));
+        for (int i = keep; i < newest.size(); i++) {
+            sets.remove(newest.get(i).getKey());
+        }
+        recount();
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> count(Collection<String> setNames, Instant since) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store closed"));
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (setNames == null) {
+            return CompletableFuture.completedFuture(out);
+        }
+        long from = since == null ? Long.MIN_VALUE : since.getEpochSecond();
+        long cutoff = cutoff();
+        for (String s : setNames) {
+            if (s == null || out.containsKey(s)) {
+                continue;
+            }
+            long n = 0;
+            Map<String, Long> members = sets.get(s);
+            if (members != null) {
+                for (long t : members.values()) {
+                    if (t >= from && t >= cutoff) {
+                        n++;
+                    }
+                }
+            }
+            out.put(s, n);
+        }
+        return CompletableFuture.completedFuture(Collections.unmodifiableMap(out));
+    }
+
+    private long cutoff() {
+        return options.clock.instant().minus(options.retention).getEpochSecond();
+    }
+
+    /** Forces a compaction now (tests, administration). */
+    public void compact() {
+        synchronized (writeLock) {
+            if (closed) {
+                throw new StoreException("store closed");
+            }
+            try {
+                compactLocked();
+            } catch (IOException e) {
+                throw new StoreException("cannot compact " + dir + ": " + e, e);
+            }
+        }
+    }
+
+    private void compactLocked() throws IOException {
+        long cutoff = cutoff();
+        sets.values().forEach(m -> m.values().removeIf(t -> t < cutoff));
+        sets.values().removeIf(Map::isEmpty);
+        recount();
+        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
+                Writer w = new BufferedWriter(new OutputStreamWriter(fos, StandardCharsets.US_ASCII), 1 << 16)) {
+            w.write(HEADER);
+            w.write('\n');
+            for (Map.Entry<String, Map<String, Long>> e : sets.entrySet()) {
+                String s = encode(e.getKey());
+                for (Map.Entry<String, Long> m : e.getValue().entrySet()) {
+                    w.write(Long.toString(m.getValue()));
+                    w.write(' ');
+                    w.write(s);
+                    w.write(' ');
+                    w.write(encode(m.getKey()));
+                    w.write('\n');
+                }
+            }
+            w.flush();
+            fos.getFD().sync();
+        }
+        Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException e) {
+            // Directories cannot be opened for sync on every platform; the rename is still atomic.
+        }
+        journal.truncate(0);
+        journal.force(false);
+        lastForceNanos = System.nanoTime();
+        dirty = false;
+    }
+
+    @Override
+    public Duration retention() {
+        return options.retention;
+    }
+
+    /** Lines skipped while loading (torn or foreign lines). */
+    public long skippedLines() {
+        return skippedLines.get();
+    }
+
+    /** Number of members held in memory, all sets together. */
+    public long entryCount() {
+        return entries.get();
+    }
+
+    /** Number of sets held in memory. */
+    public int setCount() {
+        return sets.size();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (journal != null) {
+                    if (dirty) {
+                        journal.force(false);
+                    }
+                    journal.close();
+                }
+            } catch (IOException ignored) {
+                // nothing more can be done
+            }
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException ignored) {
+                // released by the OS on exit anyway
+            }
+        }
+    }
+
+    static String encode(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        StringBuilder sb = null;
+        for (int i = 0; i < b.length; i++) {
+            int c = b[i] & 0xff;
+            boolean plain = c >= 0x21 && c <= 0x7e && c != '%';
+            if (plain && sb == null) {
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(b.length + 8);
+                for (int j = 0; j < i; j++) {
+                    sb.append((char) b[j]);
+                }
+            }
+            if (plain) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    /** The decoded text, or null when malformed. */
+    static String decode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    return null;
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,248 @@
+package io.portcullis.store;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link StateStore} in Redis (≥ 6.2), so that several James nodes share one view. Client: lettuce 6.x
+ * (one thread-safe connection, commands pipelined, never blocking the caller).
+ *
+ * <h2>Data model</h2>
+ * One sorted set per store set: key {@code PREFIX + SET} (prefix default {@code portcullis:}, e.g.
+ * {@code portcullis:ns:spam:host:ns1.example.net}), member = the member ({@code spamdomain.example}),
+ * score = the member's last-seen time in epoch seconds. Commands:
+ * <ul>
+ *   <li>record: {@code ZADD key GT t member} (never moves a time back), {@code ZREMRANGEBYSCORE key -inf
+ *   (now-retention} (ageing), {@code ZREMRANGEBYRANK key 0 -(max+1)} (keeps the {@code max} newest
+ *   members, default 10,000) and {@code EXPIRE key retention} (a set nobody writes to disappears);</li>
+ *   <li>count: {@code ZCOUNT key max(since, now-retention) +inf}: one command per set, pipelined.</li>
+ * </ul>
+ * Time is the caller's clock for scores and this process's clock for ageing; nodes should run NTP.
+ *
+ * <h2>Failures</h2>
+ * The connection is made asynchronously at construction and again (at most once per reconnect interval,
+ * 5 s) after a failed attempt; lettuce reconnects an established connection by itself. While Redis is
+ * unreachable, commands are rejected at once and futures fail with {@link StoreException}, as do commands
+ * that take longer than the command timeout (default 500 ms).
+ *
+ * <p>Thread-safe. {@link #close()} shuts the client's threads down.
+ */
+public final class RedisStateStore implements StateStore {
+    /** Default key prefix. */
+    public static final String DEFAULT_PREFIX = "portcullis:";
+    /** Default bound on members per set. */
+    public static final int DEFAULT_MAX_MEMBERS = 10_000;
+    /** Default command (and connect) timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+    private static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String prefix;
+    private final Duration retention;
+    private final int maxMembers;
+    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
+            new AtomicReference<>();
+    private volatile long lastAttemptNanos;
+    private volatile boolean closed;
+
+    /**
+     * @param redisUri   {@code redis://[password@]host:port[/db]} (lettuce URI syntax)
+     * @param prefix     key prefix (one per store; e.g. {@code portcullis:})
+     * @param retention  how long members are kept after they were last seen
+     * @param maxMembers newest members kept per set
+     * @param timeout    command and connect timeout
+     * @throws IllegalArgumentException when the URI does not parse or a bound is not positive
+     */
+    public RedisStateStore(String redisUri, String prefix, Duration retention, int maxMembers, Duration timeout) {
+        Objects.requireNonNull(redisUri, "redisUri");
+        if (retention.isNegative() || retention.isZero() || maxMembers < 1 || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("retention, maxMembers and timeout must be positive");
+        }
+        try {
+            this.uri = RedisURI.create(redisUri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + redisUri + "' is not a Redis URI: " + e.getMessage(), e);
+        }
+        uri.setTimeout(timeout);
+        this.prefix = prefix == null ? DEFAULT_PREFIX : prefix;
+        this.retention = retention;
+        this.maxMembers = maxMembers;
+        this.client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        connect();
+    }
+
+    /** With the default prefix, member bound and timeout. */
+    public RedisStateStore(String redisUri, Duration retention) {
+        this(redisUri, DEFAULT_PREFIX, retention, DEFAULT_MAX_MEMBERS, DEFAULT_TIMEOUT);
+    }
+
+    private CompletableFuture<StatefulRedisConnection<String, String>> connect() {
+        lastAttemptNanos = System.nanoTime();
+        CompletableFuture<StatefulRedisConnection<String, String>> f;
+        try {
+            f = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        connection.set(f);
+        return f;
+    }
+
+    private CompletableFuture<RedisAsyncCommands<String, String>> commands() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store closed"));
+        }
+        CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();
+        if (f.isCompletedExceptionally() && System.nanoTime() - lastAttemptNanos >= RECONNECT_INTERVAL_NANOS) {
+            synchronized (this) {
+                f = connection.get();
+                if (f.isCompletedExceptionally() && System.nanoTime() - lastAttemptNanos >= RECONNECT_INTERVAL_NANOS) {
+                    f = connect();
+                }
+            }
+        }
+        return f.thenApply(StatefulRedisConnection::async);
+    }
+
+    @Override
+    public CompletableFuture<Void> record(Collection<String> sets, String member, Instant seen) {
+        if (sets == null || member == null || member.isEmpty() || seen == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<String> keys = keys(sets);
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        double t = seen.getEpochSecond();
+        double cutoff = Instant.now().minus(retention).getEpochSecond();
+        long ttl = Math.max(1, retention.getSeconds());
+        return wrap(commands().thenCompose(c -> {
+            List<RedisFuture<?>> all = new ArrayList<>();
+            for (String key : keys) {
+                all.add(c.zadd(key, ZAddArgs.Builder.gt(), t, member));
+                all.add(c.zremrangebyscore(key, Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(cutoff))));
+                all.add(c.zremrangebyrank(key, 0, -(maxMembers + 1L)));
+                all.add(c.expire(key, ttl));
+            }
+            return CompletableFuture.allOf(all.stream().map(RedisFuture::toCompletableFuture)
+                    .toArray(CompletableFuture<?>[]::new));
+        }), "record");
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> count(Collection<String> sets, Instant since) {
+        if (sets == null) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        List<String> names = new ArrayList<>(new LinkedHashSet<>(sets));
+        names.removeIf(s -> s == null || s.isEmpty());
+        if (names.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        long cutoff = Instant.now().minus(retention).getEpochSecond();
+        double from = Math.max(since == null ? cutoff : since.getEpochSecond(), cutoff);
+        return wrap(commands().thenCompose(c -> {
+            List<CompletableFuture<Long>> all = new ArrayList<>();
+            for (String s : names) {
+                all.add(c.zcount(prefix + s, Range.from(Range.Boundary.including(from), Range.Boundary.unbounded()))
+                        .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+                Map<String, Long> out = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    Long n = all.get(i).join();
+                    out.put(names.get(i), n == null ? 0L : n);
+                }
+                return Collections.unmodifiableMap(out);
+            });
+        }), "count");
+    }
+
+    private List<String> keys(Collection<String> sets) {
+        List<String> keys = new ArrayList<>();
+        for (String s : new LinkedHashSet<>(sets)) {
+            if (s != null && !s.isEmpty()) {
+                keys.add(prefix + s);
+            }
+        }
+        return keys;
+    }
+
+    private <T> CompletableFuture<T> wrap(CompletableFuture<T> f, String what) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        f.whenComplete((v, err) -> {
+            if (err == null) {
+                out.complete(v);
+                return;
+            }
+            Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            out.completeExceptionally(e instanceof StoreException ? e
+                    : new StoreException("redis " + what + " failed (" + uri.getHost() + ":" + uri.getPort() + "): "
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e));
+        });
+        return out;
+    }
+
+    @Override
+    public Duration retention() {
+        return retention;
+    }
+
+    /** The key prefix. */
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();
+        try {
+            if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+                f.join().close();
+            } else if (f != null) {
+                f.thenAccept(StatefulRedisConnection::close);
+            }
+        } catch (RuntimeException ignored) {
+            // closing anyway
+        }
+        try {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        } catch (RuntimeException ignored) {
+            // best effort
+        }
+    }
+}

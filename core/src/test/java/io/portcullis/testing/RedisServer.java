@@ -1,0 +1,129 @@
+package io.portcullis.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Redis server (Debian package {@code redis-server}) started for a test as a foreground child
+ * process on a free loopback port, without persistence. Stop it with {@link #close()}.
+ */
+public final class RedisServer implements AutoCloseable {
+    /** Where Debian installs the server. */
+    public static final String REDIS_SERVER = "/usr/bin/redis-server";
+
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private RedisServer(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** True when redis-server is installed (tests use this for an assumption with a clear message). */
+    public static boolean isInstalled() {
+        return Files.isExecutable(Paths.get(REDIS_SERVER));
+    }
+
+    public static RedisServer start(Path workDir) throws IOException, InterruptedException {
+        if (!isInstalled()) {
+            throw new IllegalStateException("redis-server not found at " + REDIS_SERVER
+                    + ": install it (apt-get install -y --no-install-recommends redis-server); .ci/run does this");
+        }
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            try {
+                return startOn(workDir.resolve("redis-" + port), port);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static RedisServer startOn(Path dir, int port) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path log = dir.resolve("redis.log");
+        Process p = new ProcessBuilder(REDIS_SERVER, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("redis-server exited with " + p.exitValue() + ": "
+                        + new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
+            }
+            if ("+PONG".equals(command(port, "PING"))) {
+                return new RedisServer(p, port, dir);
+            }
+            Thread.sleep(20);
+        }
+        p.destroyForcibly();
+        throw new IOException("redis-server did not answer within 10 s on port " + port);
+    }
+
+    /** Sends one inline command and returns the first reply line, or null when the server does not answer. */
+    public static String command(int port, String command) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            s.setSoTimeout(500);
+            OutputStream out = s.getOutputStream();
+            out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder sb = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\r') {
+                sb.append((char) c);
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Sends one inline command to this server (e.g. {@code ZCARD key}) and returns the first reply line. */
+    public String command(String command) {
+        return command(port, command);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return tcp.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:PORT}. */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
