@@ -45,7 +45,7 @@ class NameserverKnotTest {
         proxy = new DroppingUdpProxy(knot.address(), "slow.test");
         client = new DnsjavaClient(DnsSettings.builder().servers(List.of(proxy.address()))
                 .queryTimeout(Duration.ofMillis(400)).build());
-        dns = new RetryingDns(client, 5, "slow.test");
+        dns = client;
         NameserverSettings settings = NameserverSettings.builder()
                 .lists(List.of(ListSpec.parse("ns-name:nsname.test*2"), ListSpec.parse("ns-ip:nsip.test=127.0.0.2*3")))
                 .build();

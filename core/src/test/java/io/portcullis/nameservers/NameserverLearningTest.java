@@ -71,7 +71,7 @@ class NameserverLearningTest {
         knot = KnotServer.start(tmp, zones);
         client = new DnsjavaClient(DnsSettings.builder().servers(List.of(knot.address()))
                 .queryTimeout(Duration.ofMillis(500)).build());
-        dns = new RetryingDns(client, 5, "invalid");
+        dns = client;
         resolver = new NameserverResolver(dns, NameserverSettings.DEFAULTS);
     }
 
