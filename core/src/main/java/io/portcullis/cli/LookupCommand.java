@@ -5,6 +5,7 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.dns.DnsSettings;
 import io.portcullis.dns.DnsjavaClient;
 import io.portcullis.dnsbl.DnsblChecker;
+import io.portcullis.dnsbl.DnsblEngine;
 import io.portcullis.dnsbl.DnsblTargets;
 import io.portcullis.dnsbl.Identity;
 import io.portcullis.dnsbl.ListHealth;
@@ -63,22 +64,19 @@ final class LookupCommand {
             err.println("warning: " + pub + " is a public resolver; most DNS lists refuse such queries "
                     + "(Spamhaus answers 127.255.255.254). Use a local recursive resolver.");
         }
-        try (DnsjavaClient dns = new DnsjavaClient(dnsSettings)) {
-            ListHealth health = null;
-            if (config.dnsbl().selfTest()) {
-                health = new ListHealth(dns, lists, new ListHealth.Listener() {
-                    @Override
-                    public void suspended(ListSpec list, String why) {
-                        err.println("warning: list " + list.id() + " suspended by its self-test: " + why);
-                    }
+        try (DnsjavaClient dns = new DnsjavaClient(dnsSettings);
+             DnsblEngine engine = new DnsblEngine(dns, config.dnsbl().withLists(lists), new ListHealth.Listener() {
+                 @Override
+                 public void suspended(ListSpec list, String why) {
+                     err.println("warning: list " + list.id() + " suspended by its self-test: " + why);
+                 }
 
-                    @Override
-                    public void resumed(ListSpec list) {
-                    }
-                });
-                health.runSelfTest().get();
-            }
-            DnsblChecker checker = new DnsblChecker(dns, lists, health);
+                 @Override
+                 public void resumed(ListSpec list) {
+                 }
+             })) {
+            engine.selfTestOnce().get();
+            DnsblChecker checker = engine.withExtraLists(List.of());
             List<CompletableFuture<List<ListResult>>> pending = new ArrayList<>();
             for (String target : args.positional()) {
                 pending.add(checker.check(targets(target)));

@@ -1,7 +1,6 @@
 package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.headers.HeaderInput;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,12 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.james.GuiceJamesServer;
-import org.awaitility.core.ConditionTimeoutException;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +48,7 @@ class HeaderTaggingIT {
     static int imapPort;
     static PortcullisConfig config;
     static MessageEvaluator evaluator;
+    static ImapMailbox mailbox;
 
     @BeforeAll
     static void startJames() throws Exception {
@@ -62,6 +59,7 @@ class HeaderTaggingIT {
         server = PortcullisServer.start(work);
         smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
         imapPort = server.getProbe(ImapGuiceProbe.class).getImapPort();
+        mailbox = new ImapMailbox(imapPort, USER, PASSWORD);
     }
 
     @AfterAll
@@ -217,66 +215,23 @@ class HeaderTaggingIT {
         return sb.toString();
     }
 
-    private static String describe() {
-        StringBuilder sb = new StringBuilder();
-        for (String folder : List.of("INBOX", "Spam")) {
-            try {
-                for (byte[] m : MailClients.fetchAll(imapPort, USER, PASSWORD, folder)) {
-                    String h = MailClients.headers(m);
-                    sb.append("--- ").append(folder).append(":\n").append(h, 0, Math.min(h.length(), 1500))
-                            .append('\n');
-                }
-            } catch (IOException e) {
-                sb.append(folder).append(": ").append(e).append('\n');
-            }
-        }
-        return sb.toString();
-    }
-
     private static String token() {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static List<byte[]> spam(String token) throws IOException {
-        return find("Spam", token);
+        return mailbox.find("Spam", token);
     }
 
     private static List<byte[]> inbox(String token) throws IOException {
-        return find("INBOX", token);
-    }
-
-    private static List<byte[]> find(String folder, String token) throws IOException {
-        return find(folder, m -> MailClients.headers(m).contains(token));
-    }
-
-    private static List<byte[]> find(String folder, Predicate<byte[]> which) throws IOException {
-        List<byte[]> out = new ArrayList<>();
-        for (byte[] m : MailClients.fetchAll(imapPort, USER, PASSWORD, folder)) {
-            if (which.test(m)) {
-                out.add(m);
-            }
-        }
-        return out;
+        return mailbox.find("INBOX", token);
     }
 
     private static byte[] awaitMessage(String folder, String token) {
-        return awaitMessage(folder, m -> MailClients.headers(m).contains(token));
+        return mailbox.await(folder, token);
     }
 
     private static byte[] awaitMessage(String folder, Predicate<byte[]> which) {
-        AtomicReference<byte[]> found = new AtomicReference<>();
-        try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                List<byte[]> hits = find(folder, which);
-                if (hits.isEmpty()) {
-                    return false;
-                }
-                found.set(hits.get(0));
-                return true;
-            });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("no such message in " + folder + " after 30 s; mailbox holds:\n" + describe(), e);
-        }
-        return found.get();
+        return mailbox.await(folder, which);
     }
 }

@@ -31,7 +31,13 @@ final class MailClients {
 
     /** Sends one message; returns the final reply line of DATA. Fails on any unexpected reply. */
     static String sendSmtp(int port, String from, String to, byte[] message) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        return sendSmtp(java.net.InetAddress.getLoopbackAddress(), port, from, to, message);
+    }
+
+    /** Sends one message from the local address {@code client} (e.g. 127.0.0.2, a "listed" loopback address). */
+    static String sendSmtp(java.net.InetAddress client, int port, String from, String to, byte[] message)
+            throws IOException {
+        try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port, client, 0)) {
             s.setSoTimeout(30_000);
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();

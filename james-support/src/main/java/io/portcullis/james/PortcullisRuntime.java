@@ -22,7 +22,19 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import javax.inject.Inject;
 import javax.inject.Singleton;
+import io.portcullis.dns.DnsjavaClient;
+import io.portcullis.dnsbl.DnsblChecker;
+import io.portcullis.dnsbl.DnsblEngine;
+import io.portcullis.dnsbl.ListHealth;
+import io.portcullis.dnsbl.ListResult;
+import io.portcullis.dnsbl.ListSpec;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -52,30 +64,54 @@ public class PortcullisRuntime {
     private final PortcullisConfig config;
     private final MessageEvaluator evaluator;
     private final Function<HeaderInput, List<Finding>> headerCheck;
+    private final Metrics metrics;
+    /** Null when no DNS-based check is configured: no thread, socket or timer is started then. */
+    private final DnsjavaClient dns;
+    private final DnsblEngine dnsbl;
 
     /** Guice entry point: locates {@code portcullis.properties} the way James locates its own files. */
     @Inject
-    public PortcullisRuntime(FileSystem fileSystem, Configuration.ConfigurationPath configurationPath) {
-        this(loadFromJames(fileSystem, configurationPath));
+    public PortcullisRuntime(FileSystem fileSystem, Configuration.ConfigurationPath configurationPath,
+            MetricFactory metricFactory) {
+        this(loadFromJames(fileSystem, configurationPath), null, new Metrics(metricFactory));
     }
 
     /** A runtime for an already-loaded configuration (tests, tools). */
     public PortcullisRuntime(PortcullisConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.evaluator = new MessageEvaluator(config);
-        this.headerCheck = evaluator::headerFindings;
+        this(config, null, new Metrics(null));
     }
 
-    private PortcullisRuntime(PortcullisConfig config, Function<HeaderInput, List<Finding>> headerCheck) {
+    private PortcullisRuntime(PortcullisConfig config, Function<HeaderInput, List<Finding>> headerCheck,
+            Metrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.evaluator = new MessageEvaluator(config);
-        this.headerCheck = Objects.requireNonNull(headerCheck, "headerCheck");
+        this.headerCheck = headerCheck == null ? evaluator::headerFindings : headerCheck;
+        this.metrics = metrics;
+        if (config.dnsbl().enabled() && !config.dnsbl().lists().isEmpty()) {
+            this.dns = new DnsjavaClient(config.dns());
+            warnAboutPublicResolvers(config);
+            this.dnsbl = new DnsblEngine(dns, config.dnsbl(), new SuspensionLog(metrics));
+            this.dnsbl.start();
+            LOGGER.info("Portcullis: DNS lists {} via {}", config.dnsbl().lists(), config.dns().usesSystemServers()
+                    ? "the system's resolvers " + config.dns().servers() : config.dns().servers());
+        } else {
+            this.dns = null;
+            this.dnsbl = null;
+        }
+    }
+
+    private static void warnAboutPublicResolvers(PortcullisConfig config) {
+        for (InetSocketAddress pub : config.dns().publicResolvers()) {
+            LOGGER.warn("Portcullis: DNS resolver {} is a public resolver: most DNS lists refuse its queries "
+                    + "(Spamhaus answers 127.255.255.254, reported as 'blocked', never as a listing). Run a local "
+                    + "recursive resolver and set dns.servers in {}", pub, FILE_NAME);
+        }
     }
 
     /** A runtime whose header check is replaced, for tests of the adapters. */
     public static PortcullisRuntime withHeaderCheck(PortcullisConfig config,
             Function<HeaderInput, List<Finding>> headerCheck) {
-        return new PortcullisRuntime(config, headerCheck);
+        return new PortcullisRuntime(config, Objects.requireNonNull(headerCheck, "headerCheck"), new Metrics(null));
     }
 
     public PortcullisConfig config() {
@@ -103,7 +139,97 @@ public class PortcullisRuntime {
             }
             MailAttributes.storeFindings(mail, HeaderChecker.CHECK, headerFindings);
         }
+        if (dnsbl != null && !MailAttributes.checks(mail).contains(DnsblChecker.CHECK)) {
+            List<ListResult> results = await(dnsbl.check(MailTargets.of(mail, config.dnsbl())), mail);
+            MailAttributes.storeFindings(mail, DnsblChecker.CHECK, DnsblChecker.findings(results));
+            metrics.listed(results);
+        }
         return MailAttributes.findings(mail);
+    }
+
+    /**
+     * Results of the configured lists plus {@code extraLists} for the mail, looked up now (answers come from
+     * the DNS cache when an earlier stage asked the same). Empty when DNS lists are not configured and no
+     * extra list is given. Blocks the calling spooler thread for at most the DNS budget.
+     */
+    public List<ListResult> dnsblResults(Mail mail, List<ListSpec> extraLists) {
+        DnsblChecker checker;
+        if (dnsbl != null) {
+            checker = dnsbl.withExtraLists(extraLists);
+        } else if (!extraLists.isEmpty()) {
+            checker = new DnsblChecker(adHocDns(), extraLists, null);
+        } else {
+            return List.of();
+        }
+        return await(checker.check(MailTargets.of(mail, config.dnsbl())), mail);
+    }
+
+    private volatile DnsjavaClient adHocDns;
+
+    /** A DNS client for matcher-only lists when the configuration has none (created on first use). */
+    private DnsjavaClient adHocDns() {
+        if (dns != null) {
+            return dns;
+        }
+        synchronized (this) {
+            if (adHocDns == null) {
+                adHocDns = new DnsjavaClient(config.dns());
+                warnAboutPublicResolvers(config);
+            }
+            return adHocDns;
+        }
+    }
+
+    /** Waits for DNS results within the budget; past it (never expected: the client times out first), nothing. */
+    private List<ListResult> await(CompletableFuture<List<ListResult>> f, Mail mail) {
+        long budgetMs = config.dns().queryTimeout().toMillis() * 2 + 1000;
+        try {
+            return f.get(budgetMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOGGER.warn("Portcullis: DNS lists gave no answer for mail {} within {} ms; treating them as unknown",
+                    safeName(mail), budgetMs);
+            return List.of();
+        }
+    }
+
+    /** The DNS lists of the configuration, or null when none are configured. */
+    public DnsblEngine dnsbl() {
+        return dnsbl;
+    }
+
+    /** The shared DNS client, or null when no DNS-based check is configured. */
+    public DnsjavaClient dns() {
+        return dns;
+    }
+
+    /** Logs self-test state changes loudly and counts suspensions. */
+    private static final class SuspensionLog implements ListHealth.Listener {
+        private final Metrics metrics;
+
+        SuspensionLog(Metrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void suspended(ListSpec list, String why) {
+            LOGGER.error("Portcullis: DNS list {} ({}) SUSPENDED by its self-test: {}. Its lookups count as "
+                    + "'unknown' until a later self-test passes.", list.id(), list.zone(), why);
+            metrics.suspended(list);
+        }
+
+        @Override
+        public void resumed(ListSpec list) {
+            LOGGER.warn("Portcullis: DNS list {} ({}) passed its self-test again and is back in service", list.id(),
+                    list.zone());
+        }
+
+        @Override
+        public void inconclusive(ListSpec list, String why) {
+            LOGGER.info("Portcullis: self-test of DNS list {} inconclusive ({}); state unchanged", list.id(), why);
+        }
     }
 
     /** The header findings of the mail (computing them if needed). */

@@ -60,6 +60,12 @@ class PortcullisModuleTest {
                 });
                 bind(Configuration.ConfigurationPath.class)
                         .toInstance(new Configuration.ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF));
+                // James binds a MetricFactory; a stand-in that is never called (no DNS list configured).
+                bind(org.apache.james.metrics.api.MetricFactory.class).toInstance(
+                        (org.apache.james.metrics.api.MetricFactory) java.lang.reflect.Proxy.newProxyInstance(
+                                getClass().getClassLoader(),
+                                new Class<?>[] {org.apache.james.metrics.api.MetricFactory.class},
+                                (proxy, method, args) -> null));
             }
         });
     }

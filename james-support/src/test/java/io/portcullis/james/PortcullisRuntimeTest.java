@@ -46,7 +46,7 @@ class PortcullisRuntimeTest {
     }
 
     private PortcullisRuntime runtime() {
-        return new PortcullisRuntime(fileSystem(), new Configuration.ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF));
+        return new PortcullisRuntime(fileSystem(), new Configuration.ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF), null);
     }
 
     @Test

@@ -1,0 +1,109 @@
+package io.portcullis.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.testing.KnotServer;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.modules.protocols.ImapGuiceProbe;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DNS lists in a real James 3.8.1 (the repository's {@code conf/}, plus two lists served by a real Knot
+ * server): clients connect from chosen loopback addresses; 127.0.0.2 is listed, 127.0.0.5 gets Spamhaus's
+ * 127.255.255.254 error answer, 127.0.0.1 is clean.
+ */
+class DnsblTaggingIT {
+    private static final String USER = PortcullisServer.DEMO_USER;
+
+    @TempDir
+    static Path work;
+    static KnotServer knot;
+    static GuiceJamesServer server;
+    static int smtpPort;
+    static ImapMailbox mailbox;
+
+    @BeforeAll
+    static void start() throws Exception {
+        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test", "errors.test"));
+        Path repo = TestPaths.repository();
+        WorkingDirectory.prepare(repo.resolve("conf"), work.resolve("james"), "127.0.0.1:0", "127.0.0.1:0", null);
+        Files.write(work.resolve("james/conf/portcullis.properties"), ("\n# added by DnsblTaggingIT\n"
+                + "dns.servers = " + knot.hostPort() + "\n"
+                + "dnsbl.list.bl = bl.test=127.0.0.[2..11]*6\n"
+                + "dnsbl.list.errs = errors.test*6\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        server = PortcullisServer.start(work.resolve("james"));
+        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+        mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
+                PortcullisServer.DEMO_PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        if (knot != null) {
+            knot.close();
+        }
+    }
+
+    private static byte[] conformant(String token) {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
+        return ("Date: " + date + "\r\n"
+                + "From: Alice Example <alice@example.com>\r\n"
+                + "To: Demo <" + USER + ">\r\n"
+                + "Subject: Hello " + token + "\r\n"
+                + "Message-ID: <" + token + "@mail.example.com>\r\n"
+                + "\r\n"
+                + "Hello.\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String token() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void mailFromAListedClientIsTaggedNamingTheList() throws Exception {
+        String token = token();
+        MailClients.sendSmtp(InetAddress.getByName("127.0.0.2"), smtpPort, "alice@example.com", USER,
+                conformant(token));
+        byte[] delivered = mailbox.await("Spam", token);
+        String report = MailClients.header(delivered, "X-Portcullis-Report");
+        assertThat(report).contains("bl (6.0)").contains("client-ip 127.0.0.2 listed in bl.test [127.0.0.2]")
+                .contains("Listed: 127.0.0.2 is a test entry");
+        assertThat(MailClients.header(delivered, "X-Portcullis-Score")).isEqualTo("6.0");
+        assertThat(MailClients.header(delivered, "org.apache.james.spamassassin.status")).startsWith("Yes, score=6.0");
+        assertThat(mailbox.find("INBOX", token)).isEmpty();
+    }
+
+    @Test
+    void errorAnswer127_255_255_254IsNeverAListing() throws Exception {
+        String token = token();
+        MailClients.sendSmtp(InetAddress.getByName("127.0.0.5"), smtpPort, "alice@example.com", USER,
+                conformant(token));
+        byte[] delivered = mailbox.await("INBOX", token);
+        assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis").doesNotContain("spamassassin");
+        assertThat(mailbox.find("Spam", token)).isEmpty();
+    }
+
+    @Test
+    void cleanClientIsNotTagged() throws Exception {
+        String token = token();
+        MailClients.sendSmtp(InetAddress.getByName("127.0.0.1"), smtpPort, "alice@example.com", USER,
+                conformant(token));
+        byte[] delivered = mailbox.await("INBOX", token);
+        assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis");
+    }
+}
