@@ -12,6 +12,20 @@ import io.portcullis.dnsbl.ListHealth;
 import io.portcullis.dnsbl.ListResult;
 import io.portcullis.dnsbl.ListSpec;
 import io.portcullis.json.Json;
+import io.portcullis.config.NameserverConfig;
+import io.portcullis.nameservers.LocalNsList;
+import io.portcullis.nameservers.NameserverChecker;
+import io.portcullis.nameservers.NameserverReport;
+import io.portcullis.nameservers.NameserverSettings;
+import io.portcullis.nameservers.NsDelegation;
+import io.portcullis.nameservers.NsHit;
+import io.portcullis.nameservers.NsResult;
+import io.portcullis.nameservers.NsTargets;
+import io.portcullis.verdict.Finding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,9 +38,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@code portcullis lookup [--config FILE] [--dns HOST:PORT] [--list SPEC]... TARGET...}: looks IPv4,
- * IPv6 or domain targets up in the configured lists (or the ad-hoc {@code --list} ones), all at once,
- * after the lists' self-test, and prints one JSON object per target.
+ * {@code portcullis lookup [--config FILE] [--dns HOST:PORT] [--list SPEC]... [--nameserver-list FILE] TARGET...}:
+ * looks IPv4, IPv6 or domain targets up in the configured lists (or the ad-hoc {@code --list} ones), all at
+ * once, after the lists' self-test, and prints one JSON object per target. For a domain target with
+ * nameserver sources ({@code ns-name:}/{@code ns-ip:} lists, a local list file, or those of the
+ * configuration's {@code nameservers.*}), the object gains {@code "nameservers": [{"host", "addresses",
+ * "status": listed|clean|unknown, "sources", "details"}]} and the score counts the nameserver findings (each
+ * source once, its highest hit). The learned source is not consulted (its store belongs to James).
  */
 final class LookupCommand {
     private LookupCommand() {
@@ -45,18 +63,42 @@ final class LookupCommand {
             config = config.withDns(config.dns().withServers(servers));
         }
         List<ListSpec> lists = new ArrayList<>();
+        List<ListSpec> nsLists = new ArrayList<>();
         for (String spec : args.options("--list")) {
             try {
-                lists.add(ListSpec.parse(spec));
+                ListSpec l = ListSpec.parse(spec);
+                (l.kind().isNameserverKind() ? nsLists : lists).add(l);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--list", "--list", spec, e.getMessage());
             }
         }
-        if (lists.isEmpty()) {
+        boolean adHoc = !lists.isEmpty() || !nsLists.isEmpty() || !args.options("--nameserver-list").isEmpty();
+        if (!adHoc) {
             lists = config.dnsbl().lists();
         }
-        if (lists.isEmpty()) {
-            err.println("lookup: no lists configured; give --list SPEC or --config FILE with dnsbl.list.* entries");
+        // Nameserver sources: ns-name:/ns-ip: lists and a local list (ad hoc, or those of the configuration).
+        NameserverConfig nsConfig = config.nameservers();
+        LocalNsList localList = null;
+        if (!args.options("--nameserver-list").isEmpty()) {
+            Path file = Paths.get(args.options("--nameserver-list").get(0));
+            if (!Files.isReadable(file)) {
+                throw new CliArgs.UsageException("--nameserver-list: cannot read " + file);
+            }
+            localList = LocalNsList.watch(file, Duration.ofDays(1));
+            for (String w : localList.warnings()) {
+                err.println("warning: " + file + ": " + w);
+            }
+        } else if (!adHoc && nsConfig.localList().isPresent()) {
+            localList = LocalNsList.watch(nsConfig.localList().get(), Duration.ofDays(1));
+        }
+        if (!adHoc) {
+            nsLists = nsConfig.settings().lists();
+        }
+        NameserverSettings nsSettings = nsConfig.settings().toBuilder().lists(nsLists).build();
+        boolean nameservers = localList != null || !nsLists.isEmpty();
+        if (lists.isEmpty() && !nameservers) {
+            err.println("lookup: no lists configured; give --list SPEC, --nameserver-list FILE or --config FILE with "
+                    + "dnsbl.list.* / nameservers.* entries");
             return 2;
         }
         DnsSettings dnsSettings = config.dns();
@@ -77,9 +119,29 @@ final class LookupCommand {
              })) {
             engine.selfTestOnce().get();
             DnsblChecker checker = engine.withExtraLists(List.of());
+            ListHealth nsHealth = null;
+            if (!nsLists.isEmpty() && config.dnsbl().selfTest()) {
+                nsHealth = new ListHealth(dns, nsLists, new ListHealth.Listener() {
+                    @Override
+                    public void suspended(ListSpec list, String why) {
+                        err.println("warning: list " + list.id() + " suspended by its self-test: " + why);
+                    }
+
+                    @Override
+                    public void resumed(ListSpec list) {
+                    }
+                });
+                nsHealth.runSelfTest().get();
+            }
+            NameserverChecker nsChecker = nameservers
+                    ? new NameserverChecker(dns, nsSettings, localList, null, nsHealth) : null;
             List<CompletableFuture<List<ListResult>>> pending = new ArrayList<>();
+            List<CompletableFuture<NameserverReport>> nsPending = new ArrayList<>();
             for (String target : args.positional()) {
-                pending.add(checker.check(targets(target)));
+                DnsblTargets t = targets(target);
+                pending.add(lists.isEmpty() ? CompletableFuture.completedFuture(List.of()) : checker.check(t));
+                nsPending.add(nsChecker == null || isAddress(target) ? null
+                        : nsChecker.check(NsTargets.builder().mailFrom(target.trim()).build()));
             }
             StringBuilder line = new StringBuilder(512);
             for (int i = 0; i < pending.size(); i++) {
@@ -104,6 +166,35 @@ final class LookupCommand {
                     score += r.weight();
                 }
                 obj.put("lists", ls);
+                if (nsPending.get(i) != null) {
+                    NameserverReport report = nsPending.get(i).get();
+                    List<Object> nss = new ArrayList<>();
+                    for (NsResult r : report.results()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("host", r.host());
+                        m.put("addresses", new ArrayList<Object>(r.addresses()));
+                        m.put("status", r.status().id());
+                        m.put("sources", new ArrayList<Object>(r.sources()));
+                        List<Object> why = new ArrayList<>();
+                        for (NsHit h : r.hits()) {
+                            why.add(h.explanation());
+                        }
+                        why.addAll(r.unknowns());
+                        if (!why.isEmpty()) {
+                            m.put("details", why);
+                        }
+                        nss.add(m);
+                    }
+                    for (NsDelegation d : report.view().delegations()) {
+                        if (d.status() != NsDelegation.Status.FOUND) {
+                            obj.put("nameserver-walk", d.status().id() + ": " + d.reason());
+                        }
+                    }
+                    obj.put("nameservers", nss);
+                    for (Finding f : report.findings()) {
+                        score += f.score();
+                    }
+                }
                 obj.put("score", Math.round(score * 1000.0) / 1000.0);
                 line.setLength(0);
                 Json.append(line, obj);
@@ -115,6 +206,11 @@ final class LookupCommand {
             return 1;
         }
         return 0;
+    }
+
+    private static boolean isAddress(String target) {
+        String t = target.trim();
+        return t.matches("[0-9.]+") || t.indexOf(':') >= 0;
     }
 
     /** An IP literal is checked as a client address, anything else as a domain name. */

@@ -32,7 +32,8 @@ public final class Main {
                 case "bench":
                     return BenchCommand.run(CliArgs.parse(rest, "--config", "--seconds", "--warmup"), out, err);
                 case "lookup":
-                    return LookupCommand.run(CliArgs.parse(rest, "--config", "--dns", "--list"), out, err);
+                    return LookupCommand.run(CliArgs.parse(rest, "--config", "--dns", "--list", "--nameserver-list"), out,
+                            err);
                 case "rules":
                     return RulesCommand.run(CliArgs.parse(rest, "--config"), out);
                 case "help":
@@ -66,8 +67,10 @@ public final class Main {
                 + "  portcullis bench [--config FILE] [--seconds N] [--warmup N] PATH...\n"
                 + "                                                  header checks per second on one core\n"
                 + "  portcullis rules [--config FILE]                the header rule catalogue and effective scores\n"
-                + "  portcullis lookup [--config FILE] [--dns HOST:PORT] [--list SPEC]... TARGET...\n"
-                + "                                                  look IPs or domains up in DNS lists; JSON per target\n"
-                + "                                                  SPEC: [ip:|name:]ZONE[=FILTER][*WEIGHT]\n";
+                + "  portcullis lookup [--config FILE] [--dns HOST:PORT] [--list SPEC]... [--nameserver-list FILE]\n"
+                + "                    TARGET...                     look IPs or domains up in DNS lists; JSON per target\n"
+                + "                                                  SPEC: [ip:|name:|ns-name:|ns-ip:]ZONE[=FILTER][*WEIGHT]\n"
+                + "                                                  ns-name:/ns-ip: lists and --nameserver-list (NS hosts,\n"
+                + "                                                  NS domains, IPs, CIDRs) judge a domain's nameservers\n";
     }
 }

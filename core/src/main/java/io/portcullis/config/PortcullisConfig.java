@@ -3,9 +3,13 @@ package io.portcullis.config;
 import io.portcullis.dns.DnsSettings;
 import io.portcullis.dnsbl.CodeInfo;
 import io.portcullis.dnsbl.DnsblSettings;
+import io.portcullis.dnsbl.Identity;
 import io.portcullis.dnsbl.ListSpec;
 import io.portcullis.headers.HeaderRule;
 import io.portcullis.headers.HeaderRuleSettings;
+import io.portcullis.nameservers.LocalNsList;
+import io.portcullis.nameservers.NameserverSettings;
+import io.portcullis.nameservers.NsAllowList;
 import io.portcullis.net.AllowList;
 import io.portcullis.net.Networks;
 import io.portcullis.policy.Policy;
@@ -16,7 +20,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,14 +49,38 @@ import java.util.function.Function;
  * dns.timeout-ms           = 1500  # time allowed for one DNS question
  * dns.max-in-flight        = 500   # questions outstanding at once; beyond, "unknown" at once
  * dns.cache-size           = 20000 # answers cached (TTL honoured, negative answers too); 0 = off
+ * dns.budget-ms            = 3500  # longest wait for all the DNS answers of one message or connection
  * dnsbl.enabled            = true  # run the DNS list checks
  * dnsbl.self-test          = true  # RFC 5782 self-test at start and periodically; failing lists are suspended
  * dnsbl.self-test-interval-minutes = 10
  * dnsbl.list.zen           = zen.spamhaus.org=127.0.0.[2..11]*3   # [KIND:]ZONE[=FILTER][*WEIGHT]
  * dnsbl.list.zen.codes     = 127.0.0.2 SBL 4, 127.0.0.4 XBL 3.5   # per-code label and weight
  * dnsbl.list.zen.reason    = true  # fetch the TXT reason of a listing
+ * dnsbl.list.dbl.identities = mail-from, from-header  # ask a list only about these (default: all of its kind)
  * dnsbl.trusted-networks   =       # relays whose Received headers are believed (then the first untrusted hop is checked too)
  * dnsbl.allow              =       # networks and domains never looked up, e.g. 192.0.2.0/24, example.com
+ * nameservers.enabled      = false # shared spam nameservers check (see NameserverConfig)
+ * nameservers.max-names    = 4     # caps per message: names walked, NS hosts, NS addresses
+ * nameservers.max-hosts    = 8
+ * nameservers.max-addresses = 16
+ * nameservers.local-list   =       # file of spam NS host names, NS domains, IPs, CIDRs (relative to this file)
+ * nameservers.local-list.score = 4
+ * nameservers.list.sbl     = ns-ip:sbl.spamhaus.org=127.0.0.2*3   # ns-name: or ns-ip: [KIND:]ZONE[=FILTER][*WEIGHT]
+ * nameservers.list.sbl.codes / .reason   # as for dnsbl.list.ID
+ * nameservers.learned.enabled = true   # consult the learned store (LearnNameservers mailet feeds it)
+ * nameservers.learned.score = 3
+ * nameservers.learned.min-spam-domains = 5  # k distinct spam sender domains ...
+ * nameservers.learned.min-spam-ratio = 0.9  # ... and spam / (spam + ham) at least this
+ * nameservers.learned.window-days = 30
+ * nameservers.learned.allow = default  # never learned: "default" (shipped hosting/registrar list), "none", or a list
+ * nameservers.learned.allow-extra =     # entries added to the allow list
+ * store.type               = embedded  # embedded | redis
+ * store.directory          = var/portcullis/state  # embedded store, relative to James's working directory
+ * store.retention-days     = 30
+ * store.fsync-interval-ms  = 1000  # embedded: journal forced to disk at most this often (0 = every record)
+ * store.redis.uri          =       # redis://[PASSWORD@]HOST:PORT[/DB] (store.type = redis)
+ * store.redis.prefix       = portcullis:
+ * store.redis.timeout-ms   = 500
  * </pre>
  */
 public final class PortcullisConfig {
@@ -63,12 +93,36 @@ public final class PortcullisConfig {
     public static final String DNS_TIMEOUT = "dns.timeout-ms";
     public static final String DNS_MAX_IN_FLIGHT = "dns.max-in-flight";
     public static final String DNS_CACHE_SIZE = "dns.cache-size";
+    public static final String DNS_BUDGET = "dns.budget-ms";
     public static final String DNSBL_ENABLED = "dnsbl.enabled";
     public static final String DNSBL_SELF_TEST = "dnsbl.self-test";
     public static final String DNSBL_SELF_TEST_INTERVAL = "dnsbl.self-test-interval-minutes";
     public static final String DNSBL_LIST_PREFIX = "dnsbl.list.";
     public static final String DNSBL_TRUSTED = "dnsbl.trusted-networks";
     public static final String DNSBL_ALLOW = "dnsbl.allow";
+    public static final String NS_PREFIX = "nameservers.";
+    public static final String NS_ENABLED = "nameservers.enabled";
+    public static final String NS_MAX_NAMES = "nameservers.max-names";
+    public static final String NS_MAX_HOSTS = "nameservers.max-hosts";
+    public static final String NS_MAX_ADDRESSES = "nameservers.max-addresses";
+    public static final String NS_LOCAL_LIST = "nameservers.local-list";
+    public static final String NS_LOCAL_LIST_SCORE = "nameservers.local-list.score";
+    public static final String NS_LIST_PREFIX = "nameservers.list.";
+    public static final String NS_LEARNED_ENABLED = "nameservers.learned.enabled";
+    public static final String NS_LEARNED_SCORE = "nameservers.learned.score";
+    public static final String NS_LEARNED_MIN_SPAM_DOMAINS = "nameservers.learned.min-spam-domains";
+    public static final String NS_LEARNED_MIN_SPAM_RATIO = "nameservers.learned.min-spam-ratio";
+    public static final String NS_LEARNED_WINDOW = "nameservers.learned.window-days";
+    public static final String NS_LEARNED_ALLOW = "nameservers.learned.allow";
+    public static final String NS_LEARNED_ALLOW_EXTRA = "nameservers.learned.allow-extra";
+    public static final String STORE_PREFIX = "store.";
+    public static final String STORE_TYPE = "store.type";
+    public static final String STORE_DIRECTORY = "store.directory";
+    public static final String STORE_RETENTION = "store.retention-days";
+    public static final String STORE_FSYNC_INTERVAL = "store.fsync-interval-ms";
+    public static final String STORE_REDIS_URI = "store.redis.uri";
+    public static final String STORE_REDIS_PREFIX = "store.redis.prefix";
+    public static final String STORE_REDIS_TIMEOUT = "store.redis.timeout-ms";
 
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE);
@@ -79,6 +133,11 @@ public final class PortcullisConfig {
     private final HeaderRuleSettings headerRules;
     private final DnsSettings dns;
     private final DnsblSettings dnsbl;
+    /** SMTP-time settings (smtp.* keys), set by parse; null means the defaults for the policy. */
+    private SmtpSettings smtp;
+    /** nameservers.* and store.* (set by parse; null means the defaults). */
+    private NameserverConfig nameservers;
+    private StoreConfig store;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl) {
@@ -144,7 +203,10 @@ public final class PortcullisConfig {
         List<String> unknown = new ArrayList<>();
         for (Map.Entry<String, String> e : v.entrySet()) {
             String key = e.getKey();
-            if (SIMPLE_KEYS.contains(key)) {
+            if (SIMPLE_KEYS.contains(key) || key.startsWith(SmtpSettings.PREFIX)) { // smtp.*: SmtpSettings
+                continue;
+            }
+            if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX)) { // parseNameservers, parseStore
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -180,11 +242,15 @@ public final class PortcullisConfig {
                 Duration.ofMinutes(positiveInt(v, source, DNSBL_SELF_TEST_INTERVAL, 10)),
                 parsed(v, source, DNSBL_TRUSTED, Networks::parse, Networks.NONE),
                 parsed(v, source, DNSBL_ALLOW, AllowList::parse, AllowList.NONE));
-        return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl);
+        PortcullisConfig parsed = new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl);
+        parsed.smtp = SmtpSettings.parse(v, source, policy);
+        parsed.nameservers = parseNameservers(v, source);
+        parsed.store = parseStore(v, source, parsed.nameservers);
+        return parsed;
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
-            DNS_SERVERS, DNS_TIMEOUT, DNS_MAX_IN_FLIGHT, DNS_CACHE_SIZE, DNSBL_ENABLED, DNSBL_SELF_TEST,
+            DNS_SERVERS, DNS_TIMEOUT, DNS_MAX_IN_FLIGHT, DNS_CACHE_SIZE, DNS_BUDGET, DNSBL_ENABLED, DNSBL_SELF_TEST,
             DNSBL_SELF_TEST_INTERVAL, DNSBL_TRUSTED, DNSBL_ALLOW);
 
     private static DnsSettings parseDns(Map<String, String> v, String source) {
@@ -195,6 +261,7 @@ public final class PortcullisConfig {
         }
         b.queryTimeout(Duration.ofMillis(positiveInt(v, source, DNS_TIMEOUT, 1500)));
         b.maxInFlight(positiveInt(v, source, DNS_MAX_IN_FLIGHT, 500));
+        b.budget(Duration.ofMillis(positiveInt(v, source, DNS_BUDGET, 3500)));
         String cache = v.get(DNS_CACHE_SIZE);
         b.cacheSize(cache == null || cache.isEmpty() ? 20_000 : nonNegativeInt(source, DNS_CACHE_SIZE, cache));
         return b.build();
@@ -247,13 +314,43 @@ public final class PortcullisConfig {
                     case "reason":
                         spec = spec.withFetchReason(bool(Map.of(okey, o.getValue()), source, okey, true));
                         break;
+                    case "identities":
+                        spec = withIdentities(spec, source, okey, o.getValue());
+                        break;
                     default:
-                        throw new ConfigException(source, okey, o.getValue(), "unknown list option (known: codes, reason)");
+                        throw new ConfigException(source, okey, o.getValue(),
+                                "unknown list option (known: codes, reason, identities)");
                 }
             }
             lists.add(spec);
         }
         return lists;
+    }
+
+    /** {@code helo, rdns}: the identities a list is asked about (ids of {@link Identity}). */
+    private static ListSpec withIdentities(ListSpec spec, String source, String key, String value) {
+        java.util.Set<Identity> set = java.util.EnumSet.noneOf(Identity.class);
+        for (String item : value.split("[,\\s]+")) {
+            if (item.isEmpty()) {
+                continue;
+            }
+            Identity found = null;
+            for (Identity i : Identity.values()) {
+                if (i.id().equalsIgnoreCase(item)) {
+                    found = i;
+                }
+            }
+            if (found == null) {
+                throw new ConfigException(source, key, value, "unknown identity '" + item
+                        + "' (known: client-ip, received-ip, helo, rdns, mail-from, from-header)");
+            }
+            set.add(found);
+        }
+        try {
+            return spec.withIdentities(set);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source, key, value, e.getMessage());
+        }
     }
 
     /** {@code 127.0.0.2 SBL 4, 127.0.0.4 XBL 3.5}: code, label, weight per comma-separated item. */
@@ -399,14 +496,234 @@ public final class PortcullisConfig {
         return dnsbl;
     }
 
+    /** The SMTP-time settings ({@code smtp.*} keys, see {@link SmtpSettings}). */
+    public SmtpSettings smtp() {
+        return smtp != null ? smtp : SmtpSettings.defaults(policy);
+    }
+
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
-        return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl);
+        PortcullisConfig copy = new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl);
+        copy.smtp = smtp;
+        copy.nameservers = nameservers;
+        copy.store = store;
+        return copy;
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
-        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other);
+        PortcullisConfig copy = new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other);
+        copy.smtp = smtp;
+        copy.nameservers = nameservers;
+        copy.store = store;
+        return copy;
+    }
+
+    // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
+
+    private static final List<String> NS_SIMPLE_KEYS = List.of(NS_ENABLED, NS_MAX_NAMES, NS_MAX_HOSTS,
+            NS_MAX_ADDRESSES, NS_LOCAL_LIST, NS_LOCAL_LIST_SCORE, NS_LEARNED_ENABLED, NS_LEARNED_SCORE,
+            NS_LEARNED_MIN_SPAM_DOMAINS, NS_LEARNED_MIN_SPAM_RATIO, NS_LEARNED_WINDOW, NS_LEARNED_ALLOW,
+            NS_LEARNED_ALLOW_EXTRA);
+    private static final List<String> STORE_KEYS = List.of(STORE_TYPE, STORE_DIRECTORY, STORE_RETENTION,
+            STORE_FSYNC_INTERVAL, STORE_REDIS_URI, STORE_REDIS_PREFIX, STORE_REDIS_TIMEOUT);
+
+    /** The {@code nameservers.*} keys; unknown ones fail. */
+    private static NameserverConfig parseNameservers(Map<String, String> v, String source) {
+        Map<String, String> specs = new TreeMap<>();
+        Map<String, Map<String, String>> options = new TreeMap<>();
+        for (Map.Entry<String, String> e : v.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith(NS_PREFIX) || NS_SIMPLE_KEYS.contains(key)) {
+                continue;
+            }
+            if (!key.startsWith(NS_LIST_PREFIX)) {
+                throw new ConfigException(source, key, e.getValue(), "unknown key (known: "
+                        + String.join(", ", knownKeys()) + ")");
+            }
+            String rest = key.substring(NS_LIST_PREFIX.length());
+            int dot = rest.indexOf('.');
+            String id = dot < 0 ? rest : rest.substring(0, dot);
+            if (!id.matches("[A-Za-z0-9_-]+")) {
+                throw new ConfigException(source, key, e.getValue(), "list id must be letters, digits, - or _");
+            }
+            if (dot < 0) {
+                specs.put(id, e.getValue());
+            } else {
+                options.computeIfAbsent(id, k -> new TreeMap<>()).put(rest.substring(dot + 1), e.getValue());
+            }
+        }
+        List<ListSpec> lists = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> o : options.entrySet()) {
+            if (!specs.containsKey(o.getKey())) {
+                String key = NS_LIST_PREFIX + o.getKey() + "." + o.getValue().keySet().iterator().next();
+                throw new ConfigException(source, key, o.getValue().values().iterator().next(), "option for list '"
+                        + o.getKey() + "', but " + NS_LIST_PREFIX + o.getKey() + " is not defined");
+            }
+        }
+        for (Map.Entry<String, String> e : specs.entrySet()) {
+            String key = NS_LIST_PREFIX + e.getKey();
+            ListSpec spec;
+            try {
+                spec = ListSpec.parse(e.getValue()).withId(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(source, key, e.getValue(), ex.getMessage());
+            }
+            if (!spec.kind().isNameserverKind()) {
+                throw new ConfigException(source, key, e.getValue(), "a nameserver list needs the kind ns-name: "
+                        + "(NS host names and their domains) or ns-ip: (NS addresses), e.g. ns-ip:" + spec.zone());
+            }
+            for (Map.Entry<String, String> o : options.getOrDefault(e.getKey(), Map.of()).entrySet()) {
+                String okey = key + "." + o.getKey();
+                if (o.getKey().equals("codes")) {
+                    spec = spec.withCodes(parseCodes(source, okey, o.getValue()));
+                } else if (o.getKey().equals("reason")) {
+                    spec = spec.withFetchReason(bool(Map.of(okey, o.getValue()), source, okey, true));
+                } else {
+                    throw new ConfigException(source, okey, o.getValue(), "unknown list option (known: codes, reason)");
+                }
+            }
+            lists.add(spec);
+        }
+        NameserverSettings.Builder b = NameserverSettings.builder();
+        nsSetting(source, NS_MAX_NAMES, v, () -> b.maxNames(positiveInt(v, source, NS_MAX_NAMES, 4)));
+        nsSetting(source, NS_MAX_HOSTS, v, () -> b.maxHosts(positiveInt(v, source, NS_MAX_HOSTS, 8)));
+        nsSetting(source, NS_MAX_ADDRESSES, v, () -> b.maxAddresses(positiveInt(v, source, NS_MAX_ADDRESSES, 16)));
+        b.localListScore(number(v, source, NS_LOCAL_LIST_SCORE, 4.0));
+        b.learnedScore(number(v, source, NS_LEARNED_SCORE, 3.0));
+        b.lists(lists);
+        nsSetting(source, NS_LEARNED_MIN_SPAM_DOMAINS, v,
+                () -> b.learnedMinSpamDomains(positiveInt(v, source, NS_LEARNED_MIN_SPAM_DOMAINS, 5)));
+        nsSetting(source, NS_LEARNED_MIN_SPAM_RATIO, v,
+                () -> b.learnedMinSpamRatio(number(v, source, NS_LEARNED_MIN_SPAM_RATIO, 0.9)));
+        b.learnedWindow(Duration.ofDays(positiveInt(v, source, NS_LEARNED_WINDOW, 30)));
+        String allow = v.get(NS_LEARNED_ALLOW);
+        String base = allow == null || allow.isEmpty() || allow.equalsIgnoreCase("default")
+                ? String.join(" ", NsAllowList.DEFAULT_ENTRIES) : allow.equalsIgnoreCase("none") ? "" : allow;
+        String extra = v.getOrDefault(NS_LEARNED_ALLOW_EXTRA, "");
+        try {
+            NsAllowList.parse(base);
+        } catch (IllegalArgumentException ex) {
+            throw new ConfigException(source, NS_LEARNED_ALLOW, allow, ex.getMessage());
+        }
+        try {
+            b.allowList(NsAllowList.parse(base + " " + (extra == null ? "" : extra)));
+        } catch (IllegalArgumentException ex) {
+            throw new ConfigException(source, NS_LEARNED_ALLOW_EXTRA, extra, ex.getMessage());
+        }
+        Path localList = null;
+        String ll = v.get(NS_LOCAL_LIST);
+        if (ll != null && !ll.isEmpty()) {
+            try {
+                localList = relativeToConfigFile(source, Paths.get(ll));
+            } catch (InvalidPathException ex) {
+                throw new ConfigException(source, NS_LOCAL_LIST, ll, "not a file path: " + ex.getMessage());
+            }
+        }
+        return new NameserverConfig(bool(v, source, NS_ENABLED, false), b.build(), localList,
+                bool(v, source, NS_LEARNED_ENABLED, true), LocalNsList.DEFAULT_CHECK_INTERVAL);
+    }
+
+    private static void nsSetting(String source, String key, Map<String, String> v, Runnable apply) {
+        try {
+            apply.run();
+        } catch (IllegalArgumentException ex) {
+            throw new ConfigException(source, key, v.get(key), ex.getMessage());
+        }
+    }
+
+    /** A relative path is taken relative to the directory of the configuration file, when there is one. */
+    private static Path relativeToConfigFile(String source, Path p) {
+        if (p.isAbsolute()) {
+            return p;
+        }
+        try {
+            Path file = Paths.get(source);
+            if (Files.isRegularFile(file) && file.toAbsolutePath().getParent() != null) {
+                return file.toAbsolutePath().getParent().resolve(p).normalize();
+            }
+        } catch (InvalidPathException ex) {
+            // not a file (e.g. classpath: or <defaults>): relative to the working directory
+        }
+        return p;
+    }
+
+    /** The {@code store.*} keys; unknown ones fail. */
+    private static StoreConfig parseStore(Map<String, String> v, String source, NameserverConfig ns) {
+        for (Map.Entry<String, String> e : v.entrySet()) {
+            if (e.getKey().startsWith(STORE_PREFIX) && !STORE_KEYS.contains(e.getKey())) {
+                throw new ConfigException(source, e.getKey(), e.getValue(), "unknown key (known: "
+                        + String.join(", ", knownKeys()) + ")");
+            }
+        }
+        String t = v.get(STORE_TYPE);
+        StoreConfig.Type type;
+        if (t == null || t.isEmpty() || t.equalsIgnoreCase("embedded")) {
+            type = StoreConfig.Type.EMBEDDED;
+        } else if (t.equalsIgnoreCase("redis")) {
+            type = StoreConfig.Type.REDIS;
+        } else {
+            throw new ConfigException(source, STORE_TYPE, t, "expected embedded or redis");
+        }
+        String dir = v.get(STORE_DIRECTORY);
+        Path directory;
+        try {
+            directory = Paths.get(dir == null || dir.isEmpty() ? StoreConfig.DEFAULT_DIRECTORY : dir);
+        } catch (InvalidPathException ex) {
+            throw new ConfigException(source, STORE_DIRECTORY, dir, "not a directory path: " + ex.getMessage());
+        }
+        int retentionDays = positiveInt(v, source, STORE_RETENTION, 30);
+        if (ns.settings().learnedWindow().compareTo(Duration.ofDays(retentionDays)) > 0) {
+            throw new ConfigException(source, NS_LEARNED_WINDOW, String.valueOf(ns.settings().learnedWindow().toDays()),
+                    "the learning window cannot be longer than " + STORE_RETENTION + " (" + retentionDays + ")");
+        }
+        String fsync = v.get(STORE_FSYNC_INTERVAL);
+        long fsyncMs = fsync == null || fsync.isEmpty() ? 1000 : nonNegativeInt(source, STORE_FSYNC_INTERVAL, fsync);
+        String uri = v.get(STORE_REDIS_URI);
+        if (uri != null && uri.isEmpty()) {
+            uri = null;
+        }
+        if (type == StoreConfig.Type.REDIS) {
+            if (uri == null) {
+                throw new ConfigException(source, STORE_REDIS_URI, null, STORE_TYPE + " = redis needs "
+                        + STORE_REDIS_URI + " (redis://HOST:PORT[/DB])");
+            }
+            if (!uri.matches("(?i)(redis|rediss|redis-socket)://\\S+")) {
+                throw new ConfigException(source, STORE_REDIS_URI, uri,
+                        "expected redis://[PASSWORD@]HOST:PORT[/DB] (or rediss://, redis-socket://)");
+            }
+        }
+        String prefix = v.get(STORE_REDIS_PREFIX);
+        if (prefix != null && prefix.matches(".*\\s.*")) {
+            throw new ConfigException(source, STORE_REDIS_PREFIX, prefix, "the key prefix cannot contain spaces");
+        }
+        return new StoreConfig(type, directory, Duration.ofDays(retentionDays), Duration.ofMillis(fsyncMs), uri,
+                prefix == null || prefix.isEmpty() ? StoreConfig.DEFAULTS.redisPrefix() : prefix,
+                Duration.ofMillis(positiveInt(v, source, STORE_REDIS_TIMEOUT, 500)));
+    }
+
+    /** The {@code nameservers.*} section (the check is off unless {@code nameservers.enabled = true}). */
+    public NameserverConfig nameservers() {
+        return nameservers != null ? nameservers : NameserverConfig.DEFAULTS;
+    }
+
+    /** The {@code store.*} section. */
+    public StoreConfig store() {
+        return store != null ? store : StoreConfig.DEFAULTS;
+    }
+
+    /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
+    public PortcullisConfig withNameservers(NameserverConfig other) {
+        PortcullisConfig copy = withDns(dns);
+        copy.nameservers = other;
+        return copy;
+    }
+
+    /** A copy with another store section (tests, tools). */
+    public PortcullisConfig withStore(StoreConfig other) {
+        PortcullisConfig copy = withDns(dns);
+        copy.store = other;
+        return copy;
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -416,6 +733,12 @@ public final class PortcullisConfig {
         keys.add(DNSBL_LIST_PREFIX + "<ID>");
         keys.add(DNSBL_LIST_PREFIX + "<ID>.codes");
         keys.add(DNSBL_LIST_PREFIX + "<ID>.reason");
+        keys.addAll(NS_SIMPLE_KEYS);
+        keys.add(NS_LIST_PREFIX + "<ID>");
+        keys.add(NS_LIST_PREFIX + "<ID>.codes");
+        keys.add(NS_LIST_PREFIX + "<ID>.reason");
+        keys.addAll(STORE_KEYS);
+        keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
         return Collections.unmodifiableList(keys);
     }
 }

@@ -22,6 +22,7 @@ import org.xbill.DNS.ResolverConfig;
  * <tr><td>cacheSize</td><td>20000</td><td>answers kept (positive and negative)</td></tr>
  * <tr><td>maxTtl</td><td>1 h</td><td>cap on the TTL of cached positive answers</td></tr>
  * <tr><td>maxNegativeTtl</td><td>15 min</td><td>cap on the TTL of cached NXDOMAIN/NODATA answers</td></tr>
+ * <tr><td>budget</td><td>3500 ms</td><td>longest wait for all the answers of one message or connection</td></tr>
  * </table>
  */
 public final class DnsSettings {
@@ -41,6 +42,7 @@ public final class DnsSettings {
     private final int cacheSize;
     private final Duration maxTtl;
     private final Duration maxNegativeTtl;
+    private final Duration budget;
 
     private DnsSettings(Builder b) {
         this.servers = b.servers == null ? null : Collections.unmodifiableList(new ArrayList<>(b.servers));
@@ -49,6 +51,15 @@ public final class DnsSettings {
         this.cacheSize = b.cacheSize;
         this.maxTtl = b.maxTtl;
         this.maxNegativeTtl = b.maxNegativeTtl;
+        this.budget = b.budget;
+    }
+
+    /**
+     * The longest a message or connection waits for all its DNS answers together (they are asked at
+     * once; a listing's TXT reason comes after its A answer). Past it, what has not arrived is "unknown".
+     */
+    public Duration budget() {
+        return budget;
     }
 
     public static Builder builder() {
@@ -155,6 +166,7 @@ public final class DnsSettings {
         b.cacheSize = cacheSize;
         b.maxTtl = maxTtl;
         b.maxNegativeTtl = maxNegativeTtl;
+        b.budget = budget;
         return b;
     }
 
@@ -182,7 +194,7 @@ public final class DnsSettings {
     public String toString() {
         return "DnsSettings{servers=" + (servers == null ? "system" : servers) + ", queryTimeout=" + queryTimeout.toMillis() + "ms, maxInFlight="
                 + maxInFlight + ", cacheSize=" + cacheSize + ", maxTtl=" + maxTtl + ", maxNegativeTtl="
-                + maxNegativeTtl + "}";
+                + maxNegativeTtl + ", budget=" + budget.toMillis() + "ms}";
     }
 
     /** Builder with the documented defaults; servers default to {@link #systemServers()}, read when used. */
@@ -193,8 +205,17 @@ public final class DnsSettings {
         private int cacheSize = 20_000;
         private Duration maxTtl = Duration.ofHours(1);
         private Duration maxNegativeTtl = Duration.ofMinutes(15);
+        private Duration budget = Duration.ofMillis(3500);
 
         private Builder() {
+        }
+
+        public Builder budget(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("DNS budget must be positive, got " + d);
+            }
+            this.budget = d;
+            return this;
         }
 
         public Builder servers(List<InetSocketAddress> servers) {

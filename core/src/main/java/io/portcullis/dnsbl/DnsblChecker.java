@@ -83,11 +83,17 @@ public final class DnsblChecker {
         for (ListSpec list : lists) {
             if (list.kind() == ListKind.IP) {
                 for (int i = 0; i < ipIds.size(); i++) {
+                    if (!list.appliesTo(ipIds.get(i))) {
+                        continue;
+                    }
                     pending.add(reversed.get(i) == null ? allowed(list, ipIds.get(i), ipTexts.get(i))
                             : query(list, ipIds.get(i), ipTexts.get(i), reversed.get(i)));
                 }
             } else if (list.kind() == ListKind.NAME) {
                 for (int i = 0; i < nameIds.size(); i++) {
+                    if (!list.appliesTo(nameIds.get(i))) {
+                        continue;
+                    }
                     pending.add(allowedNames.get(i) ? allowed(list, nameIds.get(i), domains.get(i))
                             : query(list, nameIds.get(i), domains.get(i), domains.get(i)));
                 }

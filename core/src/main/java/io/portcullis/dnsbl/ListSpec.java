@@ -1,10 +1,12 @@
 package io.portcullis.dnsbl;
 
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One DNS list: what it is queried with, its zone, which answers count as listed, and the weight of a
@@ -28,9 +30,11 @@ public final class ListSpec {
     private final double weight;
     private final Map<String, CodeInfo> codes;
     private final boolean fetchReason;
+    /** Identities this list is asked about; null = every identity of its kind. */
+    private final Set<Identity> identities;
 
     private ListSpec(String id, ListKind kind, String zone, ReturnCodeFilter filter, double weight,
-            Map<String, CodeInfo> codes, boolean fetchReason) {
+            Map<String, CodeInfo> codes, boolean fetchReason, Set<Identity> identities) {
         this.id = id;
         this.kind = kind;
         this.zone = zone;
@@ -38,6 +42,7 @@ public final class ListSpec {
         this.weight = weight;
         this.codes = codes;
         this.fetchReason = fetchReason;
+        this.identities = identities;
     }
 
     /**
@@ -94,7 +99,7 @@ public final class ListSpec {
             s = s.substring(0, eq);
         }
         String zone = normaliseZone(spec, s);
-        return new ListSpec(zone, kind, zone, filter, weight, Map.of(), true);
+        return new ListSpec(zone, kind, zone, filter, weight, Map.of(), true, null);
     }
 
     static String normaliseZone(String spec, String z) {
@@ -111,7 +116,7 @@ public final class ListSpec {
 
     /** A copy with another id (the short name used in reports, matcher conditions and configuration). */
     public ListSpec withId(String newId) {
-        return new ListSpec(Objects.requireNonNull(newId), kind, zone, filter, weight, codes, fetchReason);
+        return new ListSpec(Objects.requireNonNull(newId), kind, zone, filter, weight, codes, fetchReason, identities);
     }
 
     /** A copy with per-code labels and weights (answer address to info). */
@@ -122,12 +127,35 @@ public final class ListSpec {
             }
         }
         return new ListSpec(id, kind, zone, filter, weight, Collections.unmodifiableMap(new LinkedHashMap<>(newCodes)),
-                fetchReason);
+                fetchReason, identities);
     }
 
     /** A copy that does (or does not) fetch the TXT reason of a listing. */
     public ListSpec withFetchReason(boolean fetch) {
-        return new ListSpec(id, kind, zone, filter, weight, codes, fetch);
+        return new ListSpec(id, kind, zone, filter, weight, codes, fetch, identities);
+    }
+
+    /**
+     * A copy asked only about these identities (e.g. a name list for HELO and rDNS only). Each must be
+     * of the list's kind.
+     *
+     * @throws IllegalArgumentException naming an identity of another kind
+     */
+    public ListSpec withIdentities(Set<Identity> only) {
+        for (Identity i : only) {
+            boolean ok = kind == ListKind.IP || kind == ListKind.NAME ? i.kind() == kind : false;
+            if (!ok) {
+                throw new IllegalArgumentException("list " + id + " (" + kind.id() + "): identity " + i.id()
+                        + " is not of this kind");
+            }
+        }
+        Set<Identity> copy = only.isEmpty() ? null : Collections.unmodifiableSet(EnumSet.copyOf(only));
+        return new ListSpec(id, kind, zone, filter, weight, codes, fetchReason, copy);
+    }
+
+    /** Whether this list is asked about {@code identity} (always false for another kind). */
+    public boolean appliesTo(Identity identity) {
+        return identity.kind() == kind && (identities == null || identities.contains(identity));
     }
 
     public String id() {

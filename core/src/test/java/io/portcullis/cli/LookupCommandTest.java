@@ -25,7 +25,8 @@ class LookupCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        knot = KnotServer.start(tmp, KnotServer.zonesFromClasspath("bl.test", "name.test", "all.test", "errors.test"));
+        knot = KnotServer.start(tmp, KnotServer.zonesFromClasspath("bl.test", "name.test", "all.test", "errors.test",
+                "test", "alpha.test", "spamhost.test", "goodns.test", "gamma.test", "bulkdns.test", "nsip.test"));
     }
 
     @AfterAll
@@ -84,5 +85,24 @@ class LookupCommandTest {
     void publicResolverWarningAndBadSpec() {
         assertThat(run("lookup", "--list", "bl.test=127.0.0", "127.0.0.2")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--list").contains("four octets");
+    }
+
+    @Test
+    void nameserverViewOfADomainWithALocalListAndAnNsIpList() throws Exception {
+        Path list = tmp.resolve("ns.txt");
+        Files.write(list, "ns1.spamhost.test\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--dns", knot.hostPort(), "--nameserver-list", list.toString(), "--list",
+                "ns-ip:nsip.test=127.0.0.2*3", "alpha.test", "gamma.test", "127.0.0.2")).isZero();
+        List<String> l = lines();
+        assertThat(l).hasSize(3);
+        assertThat(l.get(0)).startsWith("{\"target\": \"alpha.test\", \"lists\": [], \"nameservers\": [")
+                .contains("{\"host\": \"ns1.spamhost.test\", \"addresses\": [\"192.0.2.53\"], \"status\": \"listed\", "
+                        + "\"sources\": [\"local-list\"]")
+                .contains("{\"host\": \"ns1.goodns.test\", \"addresses\": [\"203.0.113.1\"], \"status\": \"clean\", "
+                        + "\"sources\": []}")
+                .endsWith("\"score\": 4}");
+        assertThat(l.get(1)).contains("\"host\": \"ns1.bulkdns.test\"").contains("\"sources\": [\"ns-ip:nsip.test\"]")
+                .contains("listed in nsip.test [127.0.0.2]").endsWith("\"score\": 3}");
+        assertThat(l.get(2)).doesNotContain("nameservers");
     }
 }

@@ -108,4 +108,17 @@ class PortcullisConfigTest {
         assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dns.timeout-ms", "0"), "f"))
                 .hasMessageContaining("dns.timeout-ms").hasMessageContaining("positive");
     }
+
+    @Test
+    void listIdentities() {
+        PortcullisConfig c = PortcullisConfig.parse(Map.of("dnsbl.list.dbl", "name:dbl.spamhaus.org",
+                "dnsbl.list.dbl.identities", "mail-from, from-header"), "t");
+        assertThat(c.dnsbl().lists().get(0).appliesTo(io.portcullis.dnsbl.Identity.MAIL_FROM)).isTrue();
+        assertThat(c.dnsbl().lists().get(0).appliesTo(io.portcullis.dnsbl.Identity.HELO)).isFalse();
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dnsbl.list.zen", "zen.spamhaus.org",
+                "dnsbl.list.zen.identities", "helo"), "t")).hasMessageContaining("dnsbl.list.zen.identities")
+                .hasMessageContaining("not of this kind");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("dnsbl.list.zen", "zen.spamhaus.org",
+                "dnsbl.list.zen.identities", "sender"), "t")).hasMessageContaining("unknown identity 'sender'");
+    }
 }

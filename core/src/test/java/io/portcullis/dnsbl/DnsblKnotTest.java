@@ -219,4 +219,13 @@ class DnsblKnotTest {
         assertThat(fresh.stats().cacheHits()).isGreaterThanOrEqualTo(3);
         ((DnsjavaClient) fresh).close();
     }
+
+    @Test
+    void aListIsAskedOnlyAboutItsIdentities() throws Exception {
+        ListSpec heloOnly = ListSpec.parse("name:name.test").withIdentities(java.util.Set.of(Identity.HELO));
+        List<ListResult> r = new DnsblChecker(dns, List.of(heloOnly), null).check(DnsblTargets.builder()
+                .name(Identity.HELO, "mx.good.example").name(Identity.MAIL_FROM, "spamdomain.example").build()).get();
+        assertThat(r).extracting(ListResult::identity).containsExactly(Identity.HELO);
+        assertThat(r.get(0).status()).isEqualTo(ListStatus.CLEAN);
+    }
 }

@@ -38,19 +38,32 @@ public final class MailTargets {
     }
 
     public static DnsblTargets of(Mail mail, DnsblSettings settings) {
+        String host = mail.getRemoteHost();
+        return of(relayAllowed(mail) ? null : ipLiteral(mail.getRemoteAddr()).orElse(null),
+                host != null && ipLiteral(host).isEmpty() && !host.equalsIgnoreCase("localhost") ? host : null,
+                attributeString(mail, HELO).orElse(null), relayAllowed(mail), mail, settings);
+    }
+
+    /**
+     * The targets of a mail still in the SMTP dialog (end of DATA), where James has not yet copied the client
+     * address, host name and HELO into the mail: the SMTP handler passes what it knows of the session.
+     *
+     * @param client       the client address, or null
+     * @param rdns         the client's host name (reverse DNS), or null
+     * @param helo         the HELO/EHLO argument, or null
+     * @param relayAllowed authenticated or from an authorised network: address identities are left out
+     */
+    public static DnsblTargets of(InetAddress client, String rdns, String helo, boolean relayAllowed, Mail mail,
+            DnsblSettings settings) {
         DnsblTargets.Builder b = DnsblTargets.builder();
-        if (!relayAllowed(mail)) {
-            Optional<InetAddress> client = ipLiteral(mail.getRemoteAddr());
-            client.ifPresent(ip -> {
-                b.address(Identity.CLIENT_IP, ip);
-                ReceivedHops.firstUntrustedBeyond(ip, received(mail), settings.trustedNetworks())
+        if (!relayAllowed) {
+            if (client != null) {
+                b.address(Identity.CLIENT_IP, client);
+                ReceivedHops.firstUntrustedBeyond(client, received(mail), settings.trustedNetworks())
                         .ifPresent(hop -> b.address(Identity.RECEIVED_IP, hop));
-            });
-            String host = mail.getRemoteHost();
-            if (host != null && ipLiteral(host).isEmpty() && !host.equalsIgnoreCase("localhost")) {
-                b.name(Identity.RDNS, host);
             }
-            b.name(Identity.HELO, attributeString(mail, HELO).orElse(null));
+            b.name(Identity.RDNS, rdns);
+            b.name(Identity.HELO, helo);
         }
         try {
             mail.getMaybeSender().asOptional().map(MailAddress::getDomain).map(d -> d.asString())

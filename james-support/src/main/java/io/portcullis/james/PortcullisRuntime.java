@@ -4,6 +4,7 @@ import io.portcullis.config.ConfigException;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.headers.HeaderChecker;
 import io.portcullis.headers.HeaderInput;
+import io.portcullis.nameservers.NameserverChecker;
 import io.portcullis.verdict.Finding;
 import io.portcullis.verdict.MessageEvaluator;
 import java.io.File;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,14 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import java.io.Closeable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.annotation.PreDestroy;
+import org.apache.james.onami.lifecycle.DisposingStager;
+import org.apache.james.onami.lifecycle.Stager;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import io.portcullis.dns.DnsjavaClient;
@@ -68,35 +78,129 @@ public class PortcullisRuntime {
     /** Null when no DNS-based check is configured: no thread, socket or timer is started then. */
     private final DnsjavaClient dns;
     private final DnsblEngine dnsbl;
+    /** The shared spam nameservers check (and its state store); null when nameservers.enabled is false. */
+    private final NameserverService nameservers;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Guice entry point: locates {@code portcullis.properties} the way James locates its own files. */
     @Inject
     public PortcullisRuntime(FileSystem fileSystem, Configuration.ConfigurationPath configurationPath,
-            MetricFactory metricFactory) {
-        this(loadFromJames(fileSystem, configurationPath), null, new Metrics(metricFactory));
+            MetricFactory metricFactory, Injector injector) {
+        this(loadFromJames(fileSystem, configurationPath), null, new Metrics(metricFactory),
+                workingDirectory(fileSystem));
+        closeWhenJamesStops(injector);
     }
 
-    /** A runtime for an already-loaded configuration (tests, tools). */
+    /** As the Guice entry point, without registering for James's shutdown (tests; call {@link #close()}). */
+    public PortcullisRuntime(FileSystem fileSystem, Configuration.ConfigurationPath configurationPath,
+            MetricFactory metricFactory) {
+        this(loadFromJames(fileSystem, configurationPath), null, new Metrics(metricFactory),
+                workingDirectory(fileSystem));
+    }
+
+    /**
+     * Guice does not run {@code @PreDestroy} by itself and James runs it only for what its own injector built;
+     * this runtime is usually built by the extension (child) injector. So it registers itself with James's
+     * shutdown stager ({@code Stager<PreDestroy>}, staged by {@code GuiceJamesServer.stop()}); failing that,
+     * with a JVM shutdown hook.
+     */
+    private void closeWhenJamesStops(Injector injector) {
+        try {
+            Object stager = injector.getInstance(Key.get(new TypeLiteral<Stager<PreDestroy>>() { }));
+            if (stager instanceof DisposingStager) {
+                ((DisposingStager<?>) stager).register((Closeable) this::close);
+                return;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOGGER.debug("Portcullis: no James shutdown stager", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "portcullis-close"));
+    }
+
+    /** A runtime for an already-loaded configuration (tests, tools); a relative store.directory is taken from the process's directory. */
     public PortcullisRuntime(PortcullisConfig config) {
-        this(config, null, new Metrics(null));
+        this(config, null, new Metrics(null), null);
+    }
+
+    /** A runtime whose relative {@code store.directory} is resolved against {@code workingDirectory} (tests, tools). */
+    public PortcullisRuntime(PortcullisConfig config, Path workingDirectory) {
+        this(config, null, new Metrics(null), workingDirectory);
     }
 
     private PortcullisRuntime(PortcullisConfig config, Function<HeaderInput, List<Finding>> headerCheck,
             Metrics metrics) {
+        this(config, headerCheck, metrics, null);
+    }
+
+    private PortcullisRuntime(PortcullisConfig config, Function<HeaderInput, List<Finding>> headerCheck,
+            Metrics metrics, Path workingDirectory) {
         this.config = Objects.requireNonNull(config, "config");
         this.evaluator = new MessageEvaluator(config);
         this.headerCheck = headerCheck == null ? evaluator::headerFindings : headerCheck;
         this.metrics = metrics;
-        if (config.dnsbl().enabled() && !config.dnsbl().lists().isEmpty()) {
-            this.dns = new DnsjavaClient(config.dns());
+        boolean dnsblOn = config.dnsbl().enabled() && !config.dnsbl().lists().isEmpty();
+        boolean nameserversOn = config.nameservers().enabled();
+        // One DNS client for every DNS-based check, created when any of them is on.
+        DnsjavaClient client = dnsblOn || nameserversOn ? new DnsjavaClient(config.dns()) : null;
+        if (client != null) {
             warnAboutPublicResolvers(config);
+        }
+        this.nameservers = nameserversOn
+                ? NameserverService.start(config, client, workingDirectory, new SuspensionLog(metrics)) : null;
+        if (dnsblOn) {
+            this.dns = client;
             this.dnsbl = new DnsblEngine(dns, config.dnsbl(), new SuspensionLog(metrics));
             this.dnsbl.start();
             LOGGER.info("Portcullis: DNS lists {} via {}", config.dnsbl().lists(), config.dns().usesSystemServers()
                     ? "the system's resolvers " + config.dns().servers() : config.dns().servers());
         } else {
-            this.dns = null;
+            this.dns = client;
             this.dnsbl = null;
+        }
+    }
+
+    private static Path workingDirectory(FileSystem fileSystem) {
+        try {
+            return fileSystem.getBasedir().toPath().toAbsolutePath();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The shared spam nameservers check, or null when {@code nameservers.enabled} is false. */
+    public NameserverService nameservers() {
+        return nameservers;
+    }
+
+    /**
+     * Stops what the runtime started: the lists' self-test timers, the state store (journal forced to disk,
+     * lock released; Redis connection closed) and the DNS client. Called by James when it stops (James runs
+     * the {@code @PreDestroy} methods of the objects its injectors created); idempotent, never throws.
+     */
+    @PreDestroy
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (nameservers != null) {
+            nameservers.close();
+        }
+        if (dnsbl != null) {
+            try {
+                dnsbl.close();
+            } catch (RuntimeException e) {
+                LOGGER.debug("Portcullis: closing the DNS lists", e);
+            }
+        }
+        DnsjavaClient[] clients = {dns, adHocDns};
+        for (DnsjavaClient c : clients) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    LOGGER.debug("Portcullis: closing the DNS client", e);
+                }
+            }
         }
     }
 
@@ -144,6 +248,9 @@ public class PortcullisRuntime {
             MailAttributes.storeFindings(mail, DnsblChecker.CHECK, DnsblChecker.findings(results));
             metrics.listed(results);
         }
+        if (nameservers != null && !MailAttributes.checks(mail).contains(NameserverChecker.CHECK)) {
+            MailAttributes.storeFindings(mail, NameserverChecker.CHECK, nameservers.findings(mail));
+        }
         return MailAttributes.findings(mail);
     }
 
@@ -182,7 +289,7 @@ public class PortcullisRuntime {
 
     /** Waits for DNS results within the budget; past it (never expected: the client times out first), nothing. */
     private List<ListResult> await(CompletableFuture<List<ListResult>> f, Mail mail) {
-        long budgetMs = config.dns().queryTimeout().toMillis() * 2 + 1000;
+        long budgetMs = config.dns().budget().toMillis();
         try {
             return f.get(budgetMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
