@@ -69,7 +69,7 @@ public final class DroppingUdpProxy implements AutoCloseable {
                 byte[] data = java.util.Arrays.copyOf(p.getData(), p.getLength());
                 Message m = new Message(data);
                 String qname = m.getQuestion().getName().toString().toLowerCase(Locale.ROOT);
-                if (qname.endsWith(droppedSuffix)) {
+                if (("." + qname).endsWith(droppedSuffix)) { // the suffix itself, or any name under it
                     dropped.incrementAndGet();
                     continue;
                 }

@@ -42,6 +42,11 @@ public final class PortcullisServer {
         String smtp;
         String imap;
         Path extensions;
+        /** Resolvers given with --dns (override dns.servers). */
+        final java.util.List<String> dns = new java.util.ArrayList<>();
+        /** Lists given with --list (replace the configured dnsbl.list.* entries). */
+        final java.util.List<String> lists = new java.util.ArrayList<>();
+        boolean smtpHooks = true;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -49,6 +54,10 @@ public final class PortcullisServer {
                 String a = args[i];
                 if (a.equals("-h") || a.equals("--help")) {
                     throw new UsageException(null);
+                }
+                if (a.equals("--no-smtp-hooks")) {
+                    o.smtpHooks = false;
+                    continue;
                 }
                 String value;
                 String name;
@@ -78,6 +87,19 @@ public final class PortcullisServer {
                         break;
                     case "--extensions":
                         o.extensions = Paths.get(value);
+                        break;
+                    case "--dns":
+                        for (String server : value.split(",")) {
+                            if (!server.trim().isEmpty()) {
+                                o.dns.add(WorkingDirectory.checkHostPort("--dns", server));
+                            }
+                        }
+                        break;
+                    case "--list":
+                        if (value.trim().isEmpty() || value.contains("\n")) {
+                            throw new UsageException("--list: expected [KIND:]ZONE[=FILTER][*WEIGHT], got '" + value + "'");
+                        }
+                        o.lists.add(value.trim());
                         break;
                     default:
                         throw new UsageException("unknown option " + name);
@@ -116,7 +138,7 @@ public final class PortcullisServer {
                 System.err.println("portcullis: " + e.getMessage());
             }
             System.err.println("usage: PortcullisServer [--conf DIR] [--work DIR] [--smtp HOST:PORT] [--imap HOST:PORT]"
-                    + " [--extensions DIR]");
+                    + " [--extensions DIR] [--dns HOST:PORT] [--list SPEC]... [--no-smtp-hooks]");
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
@@ -136,6 +158,7 @@ public final class PortcullisServer {
                         + "Portcullis classes must then be on the classpath");
             }
             WorkingDirectory.prepare(options.conf, work, options.smtp, options.imap, options.extensions);
+            applyOverrides(options, work);
             server = start(work);
         } catch (Exception e) {
             System.err.println("portcullis: James failed to start: " + rootMessage(e));
@@ -169,12 +192,39 @@ public final class PortcullisServer {
         }
     }
 
+    /**
+     * Writes the command-line overrides into the working copy of the configuration: enables the SMTP handler
+     * (unless {@code --no-smtp-hooks}), {@code --dns} as {@code dns.servers}, and {@code --list} specs as
+     * {@code dnsbl.list.cli1..N} replacing the configured lists.
+     */
+    static void applyOverrides(Options options, Path work) throws java.io.IOException {
+        if (options.smtpHooks && !WorkingDirectory.enableSmtpHandler(work)) {
+            System.err.println("portcullis: warning: no <handlerchain> in smtpserver.xml; SMTP-time checks are off");
+        }
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        if (!options.dns.isEmpty()) {
+            lines.add("dns.servers = " + String.join(", ", options.dns));
+        }
+        if (!options.lists.isEmpty()) {
+            WorkingDirectory.dropConfiguredLists(work);
+            for (int i = 0; i < options.lists.size(); i++) {
+                lines.add("dnsbl.list.cli" + (i + 1) + " = " + options.lists.get(i));
+            }
+        }
+        WorkingDirectory.appendProperties(work, "added by ./portcullis run (--dns / --list)", lines);
+    }
+
     /** Boots James on a prepared working directory and provisions the demo domain and user. */
     public static GuiceJamesServer start(Path work) throws Exception {
+        return start(work, new com.google.inject.Module[0]);
+    }
+
+    /** Same, with Guice overrides (tests: probes). */
+    public static GuiceJamesServer start(Path work, com.google.inject.Module... overrides) throws Exception {
         MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
                 .workingDirectory(work.toFile())
                 .build();
-        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration);
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration).overrideWith(overrides);
         try {
             server.start();
             provisionDemo(server);

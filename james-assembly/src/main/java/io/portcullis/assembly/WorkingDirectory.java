@@ -67,6 +67,66 @@ public final class WorkingDirectory {
         }
     }
 
+    /** The line of smtpserver.xml that enables Portcullis at SMTP time (commented out in the sample). */
+    static final String SMTP_HANDLER_LINE = "<handler class=\"io.portcullis.smtp.PortcullisSmtpHandler\"/>";
+    private static final Pattern COMMENTED_HANDLER = Pattern.compile("<!--\\s*"
+            + Pattern.quote(SMTP_HANDLER_LINE) + "\\s*-->");
+
+    /**
+     * Enables Portcullis at SMTP time in {@code WORK/conf/smtpserver.xml}: uncomments the
+     * {@code PortcullisSmtpHandler} line (adds it at the top of the handler chain when absent). Returns false when
+     * the file has no {@code <handlerchain>}.
+     */
+    public static boolean enableSmtpHandler(Path work) throws IOException {
+        Path file = work.resolve("conf").resolve(SMTP_FILE);
+        String xml = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        String out = enableSmtpHandler(xml);
+        if (out == null) {
+            return false;
+        }
+        Files.write(file, out.getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+
+    static String enableSmtpHandler(String xml) {
+        String stripped = COMMENTED_HANDLER.matcher(xml).replaceAll(Matcher.quoteReplacement(SMTP_HANDLER_LINE));
+        if (stripped.replaceAll("(?s)<!--.*?-->", "").contains(SMTP_HANDLER_LINE)) {
+            return stripped;
+        }
+        int chain = stripped.indexOf("<handlerchain");
+        int end = chain < 0 ? -1 : stripped.indexOf('>', chain);
+        if (end < 0) {
+            return null;
+        }
+        return stripped.substring(0, end + 1) + "\n            " + SMTP_HANDLER_LINE + stripped.substring(end + 1);
+    }
+
+    /** Comments out the {@code dnsbl.list.*} entries of {@code WORK/conf/portcullis.properties}. */
+    public static void dropConfiguredLists(Path work) throws IOException {
+        Path file = work.resolve("conf").resolve("portcullis.properties");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            out.add(line.trim().startsWith("dnsbl.list.") ? "# (replaced by --list) " + line : line);
+        }
+        Files.write(file, out, StandardCharsets.UTF_8);
+    }
+
+    /** Appends lines to {@code WORK/conf/portcullis.properties} (later keys override earlier ones). */
+    public static void appendProperties(Path work, String comment, java.util.List<String> lines) throws IOException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("\n# ").append(comment).append('\n');
+        for (String l : lines) {
+            sb.append(l).append('\n');
+        }
+        Files.write(work.resolve("conf").resolve("portcullis.properties"), sb.toString().getBytes(StandardCharsets.UTF_8),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** Validates {@code HOST:PORT} (port 0 = any free port) and returns it trimmed. */
     public static String checkHostPort(String option, String value) {
         String v = value == null ? "" : value.trim();

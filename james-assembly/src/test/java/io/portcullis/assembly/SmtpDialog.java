@@ -1,0 +1,133 @@
+package io.portcullis.assembly;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** A raw SMTP client for the SMTP-time tests: one command at a time (or pipelined), replies read in full. */
+final class SmtpDialog implements AutoCloseable {
+    final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private SmtpDialog(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects from the local address {@code client}; does not read the greeting. */
+    static SmtpDialog connect(InetAddress client, int port) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port, client, 0);
+        s.setSoTimeout(60_000);
+        return new SmtpDialog(s);
+    }
+
+    static SmtpDialog connect(String client, int port) throws IOException {
+        return connect(InetAddress.getByName(client), port);
+    }
+
+    /** Reads one (possibly multi-line) reply; returns all its lines joined by newlines. */
+    String reply() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        String line;
+        do {
+            line = readLine();
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(line);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return sb.toString();
+    }
+
+    /** Reads one line only. */
+    String readLine() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                break;
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        if (c == -1 && b.size() == 0) {
+            throw new IOException("connection closed");
+        }
+        return new String(b.toByteArray(), StandardCharsets.ISO_8859_1);
+    }
+
+    void write(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** Sends a command and returns its reply (the last line's code first). */
+    String command(String line) throws IOException {
+        write(line + "\r\n");
+        return reply();
+    }
+
+    String greeting() throws IOException {
+        return reply();
+    }
+
+    String authPlain(String user, String password) throws IOException {
+        String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        return command("AUTH PLAIN " + token);
+    }
+
+    /** DATA, the message (dot-stuffed, CRLF), the final dot; returns the reply to the final dot. */
+    String data(byte[] message) throws IOException {
+        String r = command("DATA");
+        if (!r.startsWith("354")) {
+            return r;
+        }
+        return body(message);
+    }
+
+    String body(byte[] message) throws IOException {
+        byte[] m = MailClients.crlf(message);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        boolean lineStart = true;
+        for (byte x : m) {
+            if (lineStart && x == '.') {
+                b.write('.');
+            }
+            b.write(x);
+            lineStart = x == '\n';
+        }
+        if (m.length > 0 && m[m.length - 1] != '\n') {
+            b.write('\r');
+            b.write('\n');
+        }
+        b.write('.');
+        b.write('\r');
+        b.write('\n');
+        out.write(b.toByteArray());
+        out.flush();
+        return reply();
+    }
+
+    static String code(String reply) {
+        String[] lines = reply.split("\n");
+        return lines[lines.length - 1].substring(0, 3);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.portcullis.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.dns.DnsStats;
+import io.portcullis.headers.HeaderInput;
+import io.portcullis.james.PortcullisRuntime;
+import io.portcullis.testing.DroppingUdpProxy;
+import io.portcullis.testing.KnotServer;
+import io.portcullis.verdict.MessageEvaluator;
+import io.portcullis.verdict.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.modules.protocols.ImapGuiceProbe;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Portcullis at SMTP time in a real James 3.8.1 (the repository's {@code conf/} with the handler line enabled, as
+ * {@code ./portcullis run} does) with a real Knot server behind a relay that drops the questions about 127.0.0.7:
+ * 127.0.0.2 is listed (weight 20, over the reject threshold 15), 127.0.0.1 is clean, 127.0.0.7's lists time out,
+ * 127.0.0.3 is listed but in {@code authorizedAddresses}.
+ */
+class SmtpRejectIT {
+    private static final String USER = PortcullisServer.DEMO_USER;
+
+    @TempDir
+    static Path work;
+    static KnotServer knot;
+    static DroppingUdpProxy proxy;
+    static GuiceJamesServer server;
+    static int smtpPort;
+    static ImapMailbox mailbox;
+    static PortcullisRuntime runtime;
+    /** Tokens of the messages James answered 250 at end of DATA: all must be delivered. */
+    static final List<String> accepted = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
+        proxy = new DroppingUdpProxy(knot.address(), "7.0.0.127.bl.test");
+        Path repo = TestPaths.repository();
+        Path james = work.resolve("james");
+        WorkingDirectory.prepare(repo.resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
+        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
+        Path smtpXml = james.resolve("conf/smtpserver.xml");
+        String xml = new String(Files.readAllBytes(smtpXml), StandardCharsets.UTF_8);
+        Files.write(smtpXml, xml.replace("<handlerchain>",
+                "<authorizedAddresses>127.0.0.3/32</authorizedAddresses>\n        <handlerchain>")
+                .getBytes(StandardCharsets.UTF_8));
+        WorkingDirectory.appendProperties(james, "added by SmtpRejectIT", List.of(
+                "dns.servers = " + proxy.hostPort(),
+                "dns.timeout-ms = 1000",
+                "dnsbl.list.bl = bl.test=127.0.0.[2..11]*20",
+                "smtp.budget-ms = 400",
+                // The nameserver check has its own SMTP-time story (not part of this test).
+                "nameservers.enabled = false"));
+        server = PortcullisServer.start(james);
+        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+        mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
+                PortcullisServer.DEMO_PASSWORD);
+        org.apache.james.utils.DataProbeImpl data = server.getProbe(org.apache.james.utils.DataProbeImpl.class);
+        data.addUser("postmaster@portcullis.test", "postmaster-secret");
+        data.addUser("abuse@portcullis.test", "abuse-secret");
+        runtime = io.portcullis.smtp.PortcullisSmtpHandler.activeRuntime().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            // No lost mail: every message answered 250 at end of DATA reached the mailbox.
+            for (String token : accepted) {
+                assertThat(mailbox.await("INBOX", token)).as("message %s answered 250", token).isNotNull();
+            }
+        } finally {
+            if (server != null) {
+                server.stop();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+            if (knot != null) {
+                knot.close();
+            }
+        }
+    }
+
+    static String token() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static byte[] conformant(String token) {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
+        return ("Date: " + date + "\r\n"
+                + "From: Alice Example <alice@example.com>\r\n"
+                + "To: Demo <" + USER + ">\r\n"
+                + "Subject: Hello " + token + "\r\n"
+                + "Message-ID: <" + token + "@mail.example.com>\r\n"
+                + "\r\n"
+                + "Hello.\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A full transaction from {@code client}; returns the end-of-DATA reply (or the first refusal). */
+    static String send(String client, String from, String to, byte[] message) throws Exception {
+        try (SmtpDialog d = SmtpDialog.connect(client, smtpPort)) {
+            assertThat(d.greeting()).startsWith("220");
+            assertThat(d.command("EHLO client.example.net")).startsWith("250");
+            String r = d.command("MAIL FROM:<" + from + ">");
+            if (!r.startsWith("250")) {
+                return r;
+            }
+            r = d.command("RCPT TO:<" + to + ">");
+            if (!r.startsWith("250")) {
+                return r;
+            }
+            r = d.data(message);
+            d.command("QUIT");
+            return r;
+        }
+    }
+
+    static String sendAndTrack(String client, byte[] message, String token) throws Exception {
+        String r = send(client, "alice@example.com", USER, message);
+        if (r.startsWith("250")) {
+            synchronized (accepted) {
+                accepted.add(token);
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void listedClientIsRefusedAtRcptNamingTheList() throws Exception {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+            d.greeting();
+            d.command("EHLO client.example.net");
+            assertThat(d.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            String rcpt = d.command("RCPT TO:<" + USER + ">");
+            assertThat(rcpt).startsWith("550 5.7.1").contains("bl.test").contains("127.0.0.2").contains("(bl)");
+        }
+    }
+
+    @Test
+    void listedClientMayStillWritePostmasterAndAbuse() throws Exception {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+            d.greeting();
+            d.command("EHLO client.example.net");
+            d.command("MAIL FROM:<alice@example.com>");
+            assertThat(d.command("RCPT TO:<postmaster@portcullis.test>")).startsWith("250");
+            assertThat(d.command("RCPT TO:<abuse@portcullis.test>")).startsWith("250");
+            assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("550");
+        }
+    }
+
+    @Test
+    void cleanClientIsDelivered() throws Exception {
+        String token = token();
+        assertThat(sendAndTrack("127.0.0.1", conformant(token), token)).startsWith("250");
+        assertThat(mailbox.await("INBOX", token)).isNotNull();
+    }
+
+    @Test
+    void dnsTimeoutForTheClientsListsIsNeverA5xx() throws Exception {
+        int dropped = proxy.questionsDropped();
+        String token = token();
+        long t0 = System.nanoTime();
+        String reply = sendAndTrack("127.0.0.7", conformant(token), token);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("SmtpRejectIT: transaction with DNS lists timing out took " + ms + " ms: " + reply);
+        assertThat(reply).startsWith("250");
+        assertThat(proxy.questionsDropped()).isGreaterThan(dropped);
+        assertThat(mailbox.await("INBOX", token)).isNotNull();
+    }
+
+    @Test
+    void authorisedNetworkIsAcceptedEvenWhenListed() throws Exception {
+        String token = token();
+        assertThat(sendAndTrack("127.0.0.3", conformant(token), token)).startsWith("250");
+    }
+
+    @Test
+    void authenticatedClientIsAcceptedEvenWhenListed() throws Exception {
+        String token = token();
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+            d.greeting();
+            d.command("EHLO client.example.net");
+            assertThat(d.authPlain(USER, PortcullisServer.DEMO_PASSWORD)).startsWith("235");
+            assertThat(d.command("MAIL FROM:<" + USER + ">")).startsWith("250");
+            assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("250");
+            String r = d.data(conformant(token));
+            assertThat(r).startsWith("250");
+            synchronized (accepted) {
+                accepted.add(token);
+            }
+        }
+    }
+
+    @Test
+    void unauthenticatedRelayIsStillRefusedByJames() throws Exception {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", smtpPort)) {
+            d.greeting();
+            d.command("EHLO client.example.net");
+            d.command("MAIL FROM:<alice@example.com>");
+            String r = d.command("RCPT TO:<someone@foreign.example>");
+            // James answers 530 5.7.1 Authentication Required (AUTH is announced to unauthorised clients).
+            assertThat(r).startsWith("5").doesNotStartWith("250");
+        }
+    }
+
+    @Test
+    void headerBrokenMessageIsRefusedAtEndOfDataWithoutBounce() throws Exception {
+        String token = token();
+        byte[] broken = ("Date: Mon, 99 Foo 2024 99:99:99 +9999\r\n"
+                + "From: winner\r\n"
+                + "From: also winner\r\n"
+                + "Subject: You won " + token + "\r\n"
+                + "Subject: You won again\r\n"
+                + "Message-ID: garbage\r\n"
+                + "\r\n"
+                + "Claim now.\r\n").getBytes(StandardCharsets.US_ASCII);
+        PortcullisConfig config = runtime.config();
+        Verdict local = new MessageEvaluator(config).evaluate(HeaderInput.of(broken, Instant.now(), false));
+        assertThat(local.score()).as("local verdict %s", local).isGreaterThanOrEqualTo(config.smtp().rejectThreshold);
+
+        // The sender is the local demo user: a bounce, if any, would land in its INBOX.
+        String r = send("127.0.0.1", USER, USER, broken);
+        assertThat(r).startsWith("550 5.7.1").contains("headers").contains("INVALID_DATE");
+        Thread.sleep(3000);
+        assertThat(mailbox.find("INBOX", token)).isEmpty();
+        assertThat(mailbox.find("Spam", token)).isEmpty();
+        assertThat(mailbox.find("INBOX", m -> new String(m, StandardCharsets.ISO_8859_1).contains(token))).isEmpty();
+    }
+
+    @Test
+    void pipelineReusesTheSmtpFindingsWithoutAnyDnsQuestion() throws Exception {
+        // A client listed below the reject threshold would do, but the clean client shows it as well: the pipeline
+        // (Tag, matchers) must not ask DNS at all, not even the cache.
+        String token = token();
+        String r = send("127.0.0.1", "alice@example.com", USER, conformant(token));
+        assertThat(r).startsWith("250");
+        synchronized (accepted) {
+            accepted.add(token);
+        }
+        DnsStats afterSmtp = runtime.dns().stats();
+        byte[] delivered = mailbox.await("INBOX", token);
+        DnsStats afterPipeline = runtime.dns().stats();
+        System.out.println("SmtpRejectIT: DNS after SMTP " + afterSmtp + ", after pipeline " + afterPipeline);
+        assertThat(afterPipeline.queries()).isEqualTo(afterSmtp.queries());
+        assertThat(afterPipeline.cacheHits()).isEqualTo(afterSmtp.cacheHits());
+        assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis");
+    }
+
+    @Test
+    void pipeliningClientIsJudgedTheSame() throws Exception {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+            d.greeting();
+            d.command("EHLO client.example.net");
+            d.write("MAIL FROM:<alice@example.com>\r\nRCPT TO:<" + USER + ">\r\nDATA\r\n");
+            assertThat(d.reply()).startsWith("250");
+            assertThat(d.reply()).startsWith("550 5.7.1");
+            assertThat(d.reply()).matches("5\\d\\d[\\s\\S]*"); // DATA without valid recipients
+        }
+    }
+}

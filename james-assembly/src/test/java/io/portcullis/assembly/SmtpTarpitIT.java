@@ -1,0 +1,192 @@
+package io.portcullis.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.smtp.PortcullisSmtpHandler;
+import io.portcullis.testing.KnotServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarpit in a real James 3.8.1: 127.0.0.2 is listed with weight 12, in the tarpit band (tarpit 10, reject 15);
+ * 127.0.0.1 is clean. Delays are measured at the client; many tarpitted connections are held while a clean client
+ * keeps its latency, and the server's thread count is reported.
+ */
+class SmtpTarpitIT {
+    private static final String USER = PortcullisServer.DEMO_USER;
+    static final int DELAY = 800;
+    static final int STEP = 400;
+    static final int MAX = 1600;
+
+    @TempDir
+    static Path work;
+    static KnotServer knot;
+    static GuiceJamesServer server;
+    static int smtpPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
+        Path james = work.resolve("james");
+        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
+        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
+        WorkingDirectory.appendProperties(james, "added by SmtpTarpitIT", List.of(
+                "dns.servers = " + knot.hostPort(),
+                "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12",
+                "nameservers.enabled = false",
+                "smtp.tarpit.delay-ms = " + DELAY,
+                "smtp.tarpit.step-ms = " + STEP,
+                "smtp.tarpit.max-delay-ms = " + MAX));
+        // the sample lists (zen, dbl) are not served here: drop them
+        WorkingDirectory.dropConfiguredLists(james);
+        WorkingDirectory.appendProperties(james, "list again", List.of("dnsbl.list.bl = bl.test=127.0.0.[2..11]*12"));
+        server = PortcullisServer.start(james);
+        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        if (knot != null) {
+            knot.close();
+        }
+    }
+
+    /** Milliseconds per step of one lockstep transaction: greeting, EHLO, MAIL, RCPT, DATA, body, QUIT. */
+    static long[] transaction(String client) throws Exception {
+        long[] t = new long[7];
+        String token = UUID.randomUUID().toString().substring(0, 8);
+        long t0 = System.nanoTime();
+        try (SmtpDialog d = SmtpDialog.connect(client, smtpPort)) {
+            assertThat(d.greeting()).startsWith("220");
+            t[0] = lap(t0);
+            long s = System.nanoTime();
+            assertThat(d.command("EHLO client.example.net")).startsWith("250");
+            t[1] = lap(s);
+            s = System.nanoTime();
+            assertThat(d.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            t[2] = lap(s);
+            s = System.nanoTime();
+            assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("250");
+            t[3] = lap(s);
+            s = System.nanoTime();
+            assertThat(d.command("DATA")).startsWith("354");
+            t[4] = lap(s);
+            s = System.nanoTime();
+            assertThat(d.body(SmtpRejectIT.conformant(token))).startsWith("250");
+            t[5] = lap(s);
+            s = System.nanoTime();
+            assertThat(d.command("QUIT")).startsWith("221");
+            t[6] = lap(s);
+        }
+        return t;
+    }
+
+    private static long lap(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    @Test
+    void tarpittedClientWaitsGrowingDelaysCleanClientDoesNot() throws Exception {
+        transaction("127.0.0.1"); // warm up
+        long[] clean = transaction("127.0.0.1");
+        long[] slow = transaction("127.0.0.2");
+        System.out.println("SmtpTarpitIT: clean  greeting/EHLO/MAIL/RCPT/DATA/body/QUIT ms " + Arrays.toString(clean));
+        System.out.println("SmtpTarpitIT: tarpit greeting/EHLO/MAIL/RCPT/DATA/body/QUIT ms " + Arrays.toString(slow));
+        assertThat(Arrays.stream(clean).sum()).isLessThan(1000);
+        // The decision is made once the lists answered (at EHLO at the latest): from then on every reply delays
+        // the next command, growing by STEP up to MAX.
+        assertThat(slow[3]).isGreaterThanOrEqualTo(DELAY - 50);
+        assertThat(slow[4]).isGreaterThanOrEqualTo(Math.min(MAX, DELAY + STEP) - 50);
+        assertThat(slow[6]).isGreaterThanOrEqualTo(MAX - 50).isLessThan(MAX + 1000);
+    }
+
+    @Test
+    void pipelinedCommandsPayEachDelay() throws Exception {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+            d.greeting();
+            d.command("EHLO client.example.net");
+            d.command("NOOP"); // evidence in: from here on, tarpitted
+            long s = System.nanoTime();
+            d.write("NOOP\r\nNOOP\r\nNOOP\r\n");
+            d.reply();
+            d.reply();
+            d.reply();
+            long batch = lap(s);
+            s = System.nanoTime();
+            d.command("NOOP");
+            long next = lap(s);
+            System.out.println("SmtpTarpitIT: pipelined batch of 3 NOOP " + batch + " ms, next command " + next + " ms");
+            // The batch was held behind one delay; the three delays it asked for are paid before the next read.
+            assertThat(batch + next).isGreaterThanOrEqualTo(3L * DELAY);
+        }
+    }
+
+    @Test
+    void manyTarpittedConnectionsHoldNoThreadAndCleanLatencyStays() throws Exception {
+        int n = Integer.getInteger("tarpit.connections", 300);
+        List<Long> idle = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            idle.add(Arrays.stream(transaction("127.0.0.1")).sum());
+        }
+        int threadsBefore = Thread.activeCount();
+        List<SmtpDialog> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort);
+                held.add(d);
+                d.greeting();
+                d.command("EHLO tarpit.example.net");
+                d.write("NOOP\r\n"); // answered, then the connection is paused
+            }
+            Thread.sleep(500);
+            int tarpitted = PortcullisSmtpHandler.tarpittedNow();
+            int threadsHeld = Thread.activeCount();
+            List<Long> loaded = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                loaded.add(Arrays.stream(transaction("127.0.0.1")).sum());
+            }
+            Map<String, Long> groups = threadGroups();
+            System.out.println("SmtpTarpitIT: " + n + " connections, tarpitted now " + tarpitted + "; clean tx ms idle "
+                    + median(idle) + " (" + idle + ") vs loaded " + median(loaded) + " (" + loaded + "); JVM threads "
+                    + threadsBefore + " -> " + threadsHeld + " " + groups + "; " + PortcullisSmtpHandler.stats());
+            assertThat(tarpitted).isGreaterThanOrEqualTo(n / 2);
+            assertThat(threadsHeld - threadsBefore).isLessThan(20);
+            assertThat(median(loaded)).isLessThan(Math.max(200, median(idle) * 3));
+        } finally {
+            for (SmtpDialog d : held) {
+                d.close();
+            }
+        }
+    }
+
+    static long median(List<Long> xs) {
+        List<Long> s = new ArrayList<>(xs);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    static Map<String, Long> threadGroups() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName().replaceAll("[-_]?\\d+$", "").replaceAll("-\\d+-", "-N-");
+            if (name.startsWith("smtp") || name.startsWith("portcullis")) {
+                m.merge(name, 1L, Long::sum);
+            }
+        }
+        return m;
+    }
+
+}

@@ -1,0 +1,160 @@
+package io.portcullis.james;
+
+import io.portcullis.config.SmtpSettings;
+import io.portcullis.store.JournalStateStore;
+import io.portcullis.store.RedisStateStore;
+import io.portcullis.store.StateStore;
+import java.io.File;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.apache.james.filesystem.api.FileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Addresses to tarpit, remembered across connections (and, with Redis, across James nodes): written by the
+ * {@code io.portcullis.mailets.Tarpit} mailet after a spam decision, read by the SMTP handler at connect.
+ *
+ * <p>Stored in the Portcullis {@link StateStore} ({@code smtp.tarpit.store}: {@code embedded}, a journal under
+ * James's {@code var/portcullis/tarpit}, or {@code redis://host:port}). Each remembered key is a set
+ * {@code tarpit:<key>} (key = the address, or its {@code /24} / {@code /64} network) holding one member whose
+ * last-seen time is the <em>end</em> of the remembering period; "remembered now" is "a member seen at or after
+ * now". Since a store never moves a time back, a shorter period never shortens a longer one.
+ *
+ * <p>The store opens lazily on first use; if it cannot be opened, nothing is remembered (logged once). Never
+ * throws; failures of the store answer "not remembered".
+ */
+@Singleton
+public class TarpitMemory implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(TarpitMemory.class);
+    static final String SET_PREFIX = "tarpit:";
+
+    private final SmtpSettings settings;
+    private final Path directory;
+    private final Clock clock;
+    private volatile StateStore store;
+    private volatile boolean failed;
+
+    @Inject
+    public TarpitMemory(PortcullisRuntime runtime, FileSystem fileSystem) {
+        this(runtime.config().smtp(), journalDirectory(fileSystem), Clock.systemUTC());
+    }
+
+    /** For tests and tools: an explicit store location. */
+    public TarpitMemory(SmtpSettings settings, Path directory, Clock clock) {
+        this.settings = settings;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    private static Path journalDirectory(FileSystem fileSystem) {
+        try {
+            File f = fileSystem.getFile("file://var/portcullis/tarpit");
+            return f.toPath();
+        } catch (Exception e) {
+            return Path.of("var", "portcullis", "tarpit");
+        }
+    }
+
+    private StateStore store() {
+        StateStore s = store;
+        if (s != null || failed) {
+            return s;
+        }
+        synchronized (this) {
+            if (store == null && !failed) {
+                try {
+                    store = settings.tarpitStore.equals("embedded")
+                            ? JournalStateStore.open(directory, JournalStateStore.Options.DEFAULTS)
+                            : new RedisStateStore(settings.tarpitStore, Duration.ofDays(30));
+                    LOGGER.info("Portcullis: tarpit memory in {}", settings.tarpitStore.equals("embedded")
+                            ? directory : settings.tarpitStore);
+                } catch (RuntimeException e) {
+                    failed = true;
+                    LOGGER.error("Portcullis: tarpit memory unavailable ({}): {}; nothing will be remembered",
+                            settings.tarpitStore, e.toString());
+                }
+            }
+            return store;
+        }
+    }
+
+    /**
+     * Remembers {@code address} (and, when {@code v4Prefix} / {@code v6Prefix} are below 32 / 128, its network)
+     * for {@code period}.
+     */
+    public CompletableFuture<Void> remember(InetAddress address, int v4Prefix, int v6Prefix, Duration period) {
+        StateStore s = store();
+        if (s == null || address == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<String> sets = new ArrayList<>();
+        sets.add(SET_PREFIX + key(address, address instanceof Inet4Address ? 32 : 128));
+        int prefix = address instanceof Inet4Address ? v4Prefix : v6Prefix;
+        if (prefix < (address instanceof Inet4Address ? 32 : 128)) {
+            sets.add(SET_PREFIX + key(address, prefix));
+        }
+        Instant until = clock.instant().plus(period);
+        return s.record(sets, "until", until).exceptionally(e -> {
+            LOGGER.warn("Portcullis: cannot remember {} in the tarpit memory: {}", address.getHostAddress(), e.toString());
+            return null;
+        });
+    }
+
+    /** Whether {@code address}, its /24 (IPv4) or its /64 (IPv6) is remembered now. Never fails. */
+    public CompletableFuture<Boolean> isRemembered(InetAddress address) {
+        StateStore s = store();
+        if (s == null || address == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        boolean v4 = address instanceof Inet4Address;
+        List<String> sets = List.of(SET_PREFIX + key(address, v4 ? 32 : 128), SET_PREFIX + key(address, v4 ? 24 : 64));
+        return s.count(sets, clock.instant()).handle((Map<String, Long> counts, Throwable e) -> {
+            if (e != null) {
+                return false;
+            }
+            for (Long c : counts.values()) {
+                if (c != null && c > 0) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /** {@code 192.0.2.1}, {@code 192.0.2.0/24}, {@code 2001:db8::/64}: the address masked to {@code prefix} bits. */
+    static String key(InetAddress address, int prefix) {
+        byte[] b = address.getAddress();
+        int full = b.length * 8;
+        int p = Math.max(0, Math.min(prefix, full));
+        for (int i = 0; i < b.length; i++) {
+            int bits = Math.max(0, Math.min(8, p - i * 8));
+            b[i] = (byte) (b[i] & (0xff << (8 - bits)));
+        }
+        try {
+            String a = InetAddress.getByAddress(b).getHostAddress();
+            return p == full ? a : a + "/" + p;
+        } catch (UnknownHostException e) {
+            return address.getHostAddress();
+        }
+    }
+
+    @Override
+    public void close() {
+        StateStore s = store;
+        if (s != null) {
+            s.close();
+        }
+    }
+}

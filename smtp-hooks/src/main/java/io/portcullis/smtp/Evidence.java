@@ -1,0 +1,64 @@
+package io.portcullis.smtp;
+
+import io.portcullis.dnsbl.Identity;
+import io.portcullis.dnsbl.ListResult;
+import io.portcullis.dnsbl.ListStatus;
+import io.portcullis.json.Text;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What is known about one SMTP connection so far: the DNS list results that have arrived. Lookups that have not
+ * completed are "unknown" here (never a listing). Built on the event loop from the connection's futures without
+ * waiting for any of them.
+ */
+final class Evidence {
+    final List<ListResult> results = new ArrayList<>();
+    /** A lookup that matters was still running (past the budget, or in a pipelined batch). */
+    boolean pending;
+    /** The client address's lists gave no opinion (timeout, SERVFAIL, suspended) or had not answered. */
+    boolean clientUnknown;
+
+    void add(CompletableFuture<List<ListResult>> f, boolean isClient) {
+        if (f == null) {
+            return;
+        }
+        if (!f.isDone()) {
+            pending = true;
+            clientUnknown |= isClient;
+            return;
+        }
+        List<ListResult> r = f.getNow(List.of());
+        results.addAll(r);
+        if (isClient) {
+            for (ListResult x : r) {
+                if (x.identity() == Identity.CLIENT_IP && x.status() == ListStatus.UNKNOWN) {
+                    clientUnknown = true;
+                }
+            }
+        }
+    }
+
+    double score() {
+        double sum = 0;
+        for (ListResult r : results) {
+            if (r.status() == ListStatus.LISTED) {
+                sum += r.weight();
+            }
+        }
+        return Math.round(sum * 1000.0) / 1000.0;
+    }
+
+    /** Short, sanitised reason naming the lists: {@code client-ip 127.0.0.2 listed in bl.test (bl)}. */
+    String reason() {
+        List<String> parts = new ArrayList<>();
+        for (ListResult r : results) {
+            if (r.status() == ListStatus.LISTED && r.weight() > 0 && parts.size() < 3) {
+                parts.add(r.identity().id() + " " + r.target() + " listed in " + r.list().zone() + " ("
+                        + r.list().id() + (r.label().isEmpty() ? "" : " " + r.label()) + ")");
+            }
+        }
+        return Text.headerSafe(String.join("; ", parts), 300);
+    }
+}
