@@ -125,7 +125,8 @@ public final class PortcullisConfig {
     public static final String STORE_REDIS_TIMEOUT = "store.redis.timeout-ms";
 
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
-            HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE);
+            HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
+            SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -133,20 +134,21 @@ public final class PortcullisConfig {
     private final HeaderRuleSettings headerRules;
     private final DnsSettings dns;
     private final DnsblSettings dnsbl;
-    /** SMTP-time settings (smtp.* keys), set by parse; null means the defaults for the policy. */
-    private SmtpSettings smtp;
-    /** nameservers.* and store.* (set by parse; null means the defaults). */
-    private NameserverConfig nameservers;
-    private StoreConfig store;
+    private final SmtpSettings smtp;
+    private final NameserverConfig nameservers;
+    private final StoreConfig store;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
-            DnsSettings dns, DnsblSettings dnsbl) {
+            DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
         this.headerRules = headerRules;
         this.dns = dns;
         this.dnsbl = dnsbl;
+        this.smtp = smtp;
+        this.nameservers = nameservers;
+        this.store = store;
     }
 
     public static PortcullisConfig defaults() {
@@ -242,11 +244,9 @@ public final class PortcullisConfig {
                 Duration.ofMinutes(positiveInt(v, source, DNSBL_SELF_TEST_INTERVAL, 10)),
                 parsed(v, source, DNSBL_TRUSTED, Networks::parse, Networks.NONE),
                 parsed(v, source, DNSBL_ALLOW, AllowList::parse, AllowList.NONE));
-        PortcullisConfig parsed = new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl);
-        parsed.smtp = SmtpSettings.parse(v, source, policy);
-        parsed.nameservers = parseNameservers(v, source);
-        parsed.store = parseStore(v, source, parsed.nameservers);
-        return parsed;
+        NameserverConfig nameservers = parseNameservers(v, source);
+        return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
+                SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -498,25 +498,19 @@ public final class PortcullisConfig {
 
     /** The SMTP-time settings ({@code smtp.*} keys, see {@link SmtpSettings}). */
     public SmtpSettings smtp() {
-        return smtp != null ? smtp : SmtpSettings.defaults(policy);
+        return smtp;
     }
 
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
-        PortcullisConfig copy = new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl);
-        copy.smtp = smtp;
-        copy.nameservers = nameservers;
-        copy.store = store;
-        return copy;
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
+                store);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
-        PortcullisConfig copy = new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other);
-        copy.smtp = smtp;
-        copy.nameservers = nameservers;
-        copy.store = store;
-        return copy;
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
+                store);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -704,26 +698,23 @@ public final class PortcullisConfig {
 
     /** The {@code nameservers.*} section (the check is off unless {@code nameservers.enabled = true}). */
     public NameserverConfig nameservers() {
-        return nameservers != null ? nameservers : NameserverConfig.DEFAULTS;
+        return nameservers;
     }
 
     /** The {@code store.*} section. */
     public StoreConfig store() {
-        return store != null ? store : StoreConfig.DEFAULTS;
+        return store;
     }
 
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
-        PortcullisConfig copy = withDns(dns);
-        copy.nameservers = other;
-        return copy;
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
-        PortcullisConfig copy = withDns(dns);
-        copy.store = other;
-        return copy;
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                other);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
