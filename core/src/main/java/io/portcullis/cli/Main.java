@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the offline Portcullis commands (no James needed): {@code scan}, {@code accuracy},
- * {@code bench}, {@code rules}, {@code lookup}. The {@code ./portcullis} launcher dispatches here; {@code run} starts
+ * {@code bench}, {@code rules}, {@code lookup}, {@code report}. The {@code ./portcullis} launcher dispatches here; {@code run} starts
  * James and lives in the assembly.
  */
 public final class Main {
@@ -36,6 +36,9 @@ public final class Main {
                             err);
                 case "rules":
                     return RulesCommand.run(CliArgs.parse(rest, "--config"), out);
+                case "report":
+                    return ReportCommand.run(CliArgs.parse(rest, "--config", "--log", "--day", "--from", "--to"), out,
+                            err, java.time.Clock.systemUTC());
                 case "help":
                 case "--help":
                 case "-h":
@@ -71,6 +74,11 @@ public final class Main {
                 + "                    TARGET...                     look IPs or domains up in DNS lists; JSON per target\n"
                 + "                                                  SPEC: [ip:|name:|ns-name:|ns-ip:]ZONE[=FILTER][*WEIGHT]\n"
                 + "                                                  ns-name:/ns-ip: lists and --nameserver-list (NS hosts,\n"
-                + "                                                  NS domains, IPs, CIDRs) judge a domain's nameservers\n";
+                + "                                                  NS domains, IPs, CIDRs) judge a domain's nameservers\n"
+                + "  portcullis report [--log DIR]... [--day DAY | --from DAY --to DAY]\n"
+                + "                                                  decision log report (several DIRs: several nodes);\n"
+                + "                                                  default DIR " + ReportCommand.DEFAULT_LOG + ",\n"
+                + "                                                  default day today (UTC); DAY: YYYY-MM-DD, today,\n"
+                + "                                                  yesterday\n";
     }
 }

@@ -81,6 +81,11 @@ import java.util.function.Function;
  * store.redis.uri          =       # redis://[PASSWORD@]HOST:PORT[/DB] (store.type = redis)
  * store.redis.prefix       = portcullis:
  * store.redis.timeout-ms   = 500
+ * log.enabled              = true  # decision log (see LogSettings): one JSON line per decision
+ * log.directory            = var/portcullis/decisions  # relative to James's working directory
+ * log.retention-days       = 30
+ * log.queue-size           = 10000
+ * log.node                 =       # default: the host name
  * </pre>
  */
 public final class PortcullisConfig {
@@ -126,7 +131,8 @@ public final class PortcullisConfig {
 
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
-            SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS);
+            SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
+            LogSettings.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -137,9 +143,12 @@ public final class PortcullisConfig {
     private final SmtpSettings smtp;
     private final NameserverConfig nameservers;
     private final StoreConfig store;
+    /** log.* ({@link LogSettings}): the decision log. */
+    private final LogSettings log;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
-            DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store) {
+            DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
+            LogSettings log) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -149,6 +158,7 @@ public final class PortcullisConfig {
         this.smtp = smtp;
         this.nameservers = nameservers;
         this.store = store;
+        this.log = log;
     }
 
     public static PortcullisConfig defaults() {
@@ -208,7 +218,8 @@ public final class PortcullisConfig {
             if (SIMPLE_KEYS.contains(key) || key.startsWith(SmtpSettings.PREFIX)) { // smtp.*: SmtpSettings
                 continue;
             }
-            if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX)) { // parseNameservers, parseStore
+            if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX) // parseNameservers, parseStore
+                    || key.startsWith(LogSettings.PREFIX)) { // log.*: LogSettings
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -246,7 +257,8 @@ public final class PortcullisConfig {
                 parsed(v, source, DNSBL_ALLOW, AllowList::parse, AllowList.NONE));
         NameserverConfig nameservers = parseNameservers(v, source);
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
-                SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers));
+                SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
+                LogSettings.parse(v, source));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -504,13 +516,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store);
+                store, log);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store);
+                store, log);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -708,13 +720,24 @@ public final class PortcullisConfig {
 
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
-        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store);
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other);
+                other, log);
+    }
+
+    /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
+    public LogSettings log() {
+        return log;
+    }
+
+    /** A copy with other decision log settings (tests, tools). */
+    public PortcullisConfig withLog(LogSettings other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, other);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -729,6 +752,7 @@ public final class PortcullisConfig {
         keys.add(NS_LIST_PREFIX + "<ID>.codes");
         keys.add(NS_LIST_PREFIX + "<ID>.reason");
         keys.addAll(STORE_KEYS);
+        keys.addAll(LogSettings.keys());
         keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
         return Collections.unmodifiableList(keys);
     }

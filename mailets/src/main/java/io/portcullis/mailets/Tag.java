@@ -132,6 +132,7 @@ public class Tag extends GenericMailet {
             mail.addSpecificHeaderForRecipient(PerRecipientHeaders.Header.builder()
                     .name(s.statusHeader).value(status).build(), recipient);
         }
+        io.portcullis.james.PipelineDecision.record(runtime, mail, verdict, spam ? "tag" : "accept");
         if (LOGGER.isDebugEnabled()) {
             LOGGER.debug("Portcullis: mail {} {} score={} findings={}", mail.getName(), verdict.action().id(),
                     verdict.score(), findings.size());

@@ -1,0 +1,90 @@
+package io.portcullis.cli;
+
+import io.portcullis.log.DecisionReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * {@code report [--log DIR]... [--day YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD]}: the decision report over
+ * one or more decision log directories (several James nodes). Default directory {@value #DEFAULT_LOG} (where
+ * {@code ./portcullis run} writes, relative to the current directory); default day: today (UTC), so a newcomer sees
+ * what just happened; {@code --day yesterday} for the classic daily report.
+ */
+final class ReportCommand {
+    static final String DEFAULT_LOG = "var/james/var/portcullis/decisions";
+
+    private ReportCommand() {
+    }
+
+    static int run(CliArgs args, PrintStream out, PrintStream err, Clock clock) {
+        if (!args.positional().isEmpty()) {
+            throw new CliArgs.UsageException("unexpected argument " + args.positional().get(0));
+        }
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate from;
+        LocalDate to;
+        if (args.option("--day").isPresent()) {
+            if (args.option("--from").isPresent() || args.option("--to").isPresent()) {
+                throw new CliArgs.UsageException("--day and --from/--to exclude each other");
+            }
+            from = day(args.option("--day").get(), today);
+            to = from;
+        } else {
+            from = args.option("--from").map(s -> day(s, today)).orElse(null);
+            to = args.option("--to").map(s -> day(s, today)).orElse(null);
+            if (from == null && to == null) {
+                from = today;
+                to = today;
+            } else if (from == null) {
+                from = to;
+            } else if (to == null) {
+                to = today;
+            }
+            if (to.isBefore(from)) {
+                throw new CliArgs.UsageException("--to " + to + " is before --from " + from);
+            }
+        }
+        List<String> dirs = args.options("--log");
+        if (dirs.isEmpty()) {
+            dirs = List.of(DEFAULT_LOG);
+        }
+        DecisionReport report = new DecisionReport(from, to);
+        for (String d : dirs) {
+            Path p = Paths.get(d);
+            try {
+                report.read(p);
+            } catch (IOException e) {
+                err.println("report: cannot read " + p + ": " + e.getMessage() + " (has James logged any decision "
+                        + "yet? The directory is log.directory of portcullis.properties, relative to James's working "
+                        + "directory)");
+                return 1;
+            }
+        }
+        out.print(report.render());
+        out.flush();
+        return 0;
+    }
+
+    private static LocalDate day(String s, LocalDate today) {
+        switch (s) {
+            case "today":
+                return today;
+            case "yesterday":
+                return today.minusDays(1);
+            default:
+                try {
+                    return LocalDate.parse(s);
+                } catch (DateTimeParseException e) {
+                    throw new CliArgs.UsageException("expected a day YYYY-MM-DD (or today, yesterday), got '" + s
+                            + "'");
+                }
+        }
+    }
+}
