@@ -27,9 +27,15 @@ import java.util.Map;
  * smtp.tarpit.max-connections  = 2000     # tarpitted connections at once; beyond: 421 and close
  * smtp.tarpit.remembered       = true     # tarpit clients remembered by the Tarpit mailet
  * smtp.tarpit.reject-remembered = false   # refuse (550 at RCPT) clients remembered by the Tarpit mailet
- * smtp.tarpit.store            = embedded # or redis://host:port (several James nodes share the memory)
- * smtp.greeting.delay-ms       = 0        # greeting test (needs the core handler list without the welcome handler)
- * smtp.greeting.action         = flag     # flag (550 at RCPT) or drop (554 and close) clients that talk first
+ * smtp.tarpit.store            = shared   # the state store of store.* (the learned nameservers' store when open);
+ *                                         # embedded (own journal var/portcullis/tarpit) or redis://host:port (own)
+ * smtp.greeting.clients       = none     # greeting test for: none, suspicious (any finding or unknown evidence
+ *                                         # at connect), all (needs the core handler list without the welcome
+ *                                         # handler: io.portcullis.smtp.PortcullisCoreHandlers)
+ * smtp.greeting.delay-ms       = 6000     # how long the final 220 is held
+ * smtp.greeting.action         = flag     # flag (finding smtp/PREGREET) or drop (drop-code and close) early talkers
+ * smtp.greeting.score          = smtp.reject-threshold  # score of the PREGREET finding (flag)
+ * smtp.greeting.drop-code      = 521      # reply to early talkers with action drop: 521 or 554
  * smtp.greeting.partial        = true     # send "220-" at once, the final "220" after the delay
  * </pre>
  */
@@ -53,6 +59,19 @@ public final class SmtpSettings {
     public static final String GREETING_DELAY = "smtp.greeting.delay-ms";
     public static final String GREETING_ACTION = "smtp.greeting.action";
     public static final String GREETING_PARTIAL = "smtp.greeting.partial";
+    public static final String GREETING_CLIENTS = "smtp.greeting.clients";
+    public static final String GREETING_SCORE = "smtp.greeting.score";
+    public static final String GREETING_DROP_CODE = "smtp.greeting.drop-code";
+
+    /** Which clients get the greeting test ({@code smtp.greeting.clients}). */
+    public enum GreetingClients {
+        /** Nobody: the greeting is written at once. */
+        NONE,
+        /** Clients with any finding, or evidence still unknown, when the connect lookups end (or the budget). */
+        SUSPICIOUS,
+        /** Every client that is not exempt (relaying allowed, allow list). */
+        ALL
+    }
 
     /** Longest tarpit delay accepted: James's idle timeout must stay larger. */
     public static final int MAX_TARPIT_DELAY_MS = 120_000;
@@ -60,7 +79,7 @@ public final class SmtpSettings {
     private static final List<String> KEYS = List.of(ENABLED, MODE, REJECT, TEMPFAIL, TARPIT, BUDGET,
             TEMPFAIL_ON_UNKNOWN, ALLOW, TARPIT_DELAY, TARPIT_STEP, TARPIT_MAX_DELAY, TARPIT_MAX_CONNECTIONS,
             TARPIT_REMEMBERED, TARPIT_REJECT_REMEMBERED, TARPIT_STORE, GREETING_DELAY, GREETING_ACTION,
-            GREETING_PARTIAL);
+            GREETING_PARTIAL, GREETING_CLIENTS, GREETING_SCORE, GREETING_DROP_CODE);
 
     /** Defaults for a policy (thresholds follow the policy's). */
     public static SmtpSettings defaults(Policy policy) {
@@ -82,11 +101,16 @@ public final class SmtpSettings {
     public final int tarpitMaxConnections;
     public final boolean tarpitRemembered;
     public final boolean rejectRemembered;
-    /** {@code embedded} or a {@code redis://} URI. */
+    /** {@code shared} (the {@code store.*} state store), {@code embedded} or a {@code redis://} URI. */
     public final String tarpitStore;
     public final int greetingDelayMs;
     public final boolean greetingDrop;
     public final boolean greetingPartial;
+    public final GreetingClients greetingClients;
+    /** Score of the {@code smtp}/{@code PREGREET} finding of a client that talked before the greeting (flag). */
+    public final double greetingScore;
+    /** {@code 521} or {@code 554}: the reply to an early talker with {@code smtp.greeting.action = drop}. */
+    public final String greetingDropCode;
 
     private SmtpSettings(Map<String, String> v, String source, Policy policy) {
         enabled = PortcullisConfig.bool(v, source, ENABLED, true);
@@ -129,15 +153,16 @@ public final class SmtpSettings {
         tarpitMaxConnections = PortcullisConfig.positiveInt(v, source, TARPIT_MAX_CONNECTIONS, 2000);
         tarpitRemembered = PortcullisConfig.bool(v, source, TARPIT_REMEMBERED, true);
         rejectRemembered = PortcullisConfig.bool(v, source, TARPIT_REJECT_REMEMBERED, false);
-        String store = v.getOrDefault(TARPIT_STORE, "embedded");
+        String store = v.getOrDefault(TARPIT_STORE, "shared").trim();
         if (store.isEmpty()) {
-            store = "embedded";
+            store = "shared";
         }
-        if (!store.equals("embedded") && !store.startsWith("redis://") && !store.startsWith("rediss://")) {
-            throw new ConfigException(source, TARPIT_STORE, store, "expected embedded or a redis:// URI");
+        if (!store.equals("shared") && !store.equals("embedded") && !store.startsWith("redis://")
+                && !store.startsWith("rediss://")) {
+            throw new ConfigException(source, TARPIT_STORE, store, "expected shared, embedded or a redis:// URI");
         }
         tarpitStore = store;
-        greetingDelayMs = nonNegative(v, source, GREETING_DELAY, 0);
+        greetingDelayMs = nonNegative(v, source, GREETING_DELAY, 6000);
         if (greetingDelayMs > MAX_TARPIT_DELAY_MS) {
             throw new ConfigException(source, GREETING_DELAY, String.valueOf(greetingDelayMs), "at most "
                     + MAX_TARPIT_DELAY_MS + " ms");
@@ -154,6 +179,37 @@ public final class SmtpSettings {
                 throw new ConfigException(source, GREETING_ACTION, action, "expected flag or drop");
         }
         greetingPartial = PortcullisConfig.bool(v, source, GREETING_PARTIAL, true);
+        String clients = v.getOrDefault(GREETING_CLIENTS, "none").trim();
+        switch (clients.isEmpty() ? "none" : clients.toLowerCase(Locale.ROOT)) {
+            case "none":
+                greetingClients = GreetingClients.NONE;
+                break;
+            case "suspicious":
+                greetingClients = GreetingClients.SUSPICIOUS;
+                break;
+            case "all":
+                greetingClients = GreetingClients.ALL;
+                break;
+            default:
+                throw new ConfigException(source, GREETING_CLIENTS, clients, "expected none, suspicious or all");
+        }
+        greetingScore = PortcullisConfig.number(v, source, GREETING_SCORE, rejectThreshold);
+        if (greetingScore < 0) {
+            throw new ConfigException(source, GREETING_SCORE, String.valueOf(greetingScore), "must not be negative");
+        }
+        String code = v.getOrDefault(GREETING_DROP_CODE, "521").trim();
+        if (code.isEmpty()) {
+            code = "521";
+        }
+        if (!code.equals("521") && !code.equals("554")) {
+            throw new ConfigException(source, GREETING_DROP_CODE, code, "expected 521 or 554");
+        }
+        greetingDropCode = code;
+    }
+
+    /** Whether the greeting test can hold anybody's greeting (clients not none, a positive delay). */
+    public boolean greetingTestOn() {
+        return enabled && !observe && greetingClients != GreetingClients.NONE && greetingDelayMs > 0;
     }
 
     /**
@@ -190,6 +246,7 @@ public final class SmtpSettings {
                 + rejectThreshold + ", tempfail=" + tempfailThreshold + ", tarpit=" + tarpitThreshold + ", budget="
                 + budgetMs + "ms, tempfailOnUnknown=" + tempfailOnUnknown + ", tarpit " + tarpitDelayMs + "+"
                 + tarpitStepMs + "..." + tarpitMaxDelayMs + "ms max " + tarpitMaxConnections + " conns, greeting "
-                + greetingDelayMs + "ms " + (greetingDrop ? "drop" : "flag") + "}";
+                + greetingClients.name().toLowerCase(Locale.ROOT) + " " + greetingDelayMs + "ms " + (greetingDrop ? "drop "
+                + greetingDropCode : "flag " + greetingScore) + "}";
     }
 }

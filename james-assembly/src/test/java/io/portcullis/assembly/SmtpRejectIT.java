@@ -49,7 +49,8 @@ class SmtpRejectIT {
 
     @BeforeAll
     static void start() throws Exception {
-        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
+        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test", "spamdomain.test", "spamhost.test",
+                "goodns.test"));
         proxy = new DroppingUdpProxy(knot.address(), "7.0.0.127.bl.test");
         Path repo = TestPaths.repository();
         Path james = work.resolve("james");
@@ -65,8 +66,12 @@ class SmtpRejectIT {
                 "dns.timeout-ms = 1000",
                 "dnsbl.list.bl = bl.test=127.0.0.[2..11]*20",
                 "smtp.budget-ms = 400",
-                // The nameserver check has its own SMTP-time story (not part of this test).
-                "nameservers.enabled = false"));
+                // The nameserver check runs at MAIL FROM too (spamdomain.test's NS host is in the local list).
+                "nameservers.enabled = true",
+                "nameservers.learned.enabled = false",
+                "nameservers.local-list = spam-nameservers.txt",
+                "nameservers.local-list.score = 6"));
+        Files.write(james.resolve("conf/spam-nameservers.txt"), "spamhost.test\n".getBytes(StandardCharsets.UTF_8));
         server = PortcullisServer.start(james);
         smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
         mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
@@ -260,6 +265,28 @@ class SmtpRejectIT {
         assertThat(afterPipeline.queries()).isEqualTo(afterSmtp.queries());
         assertThat(afterPipeline.cacheHits()).isEqualTo(afterSmtp.cacheHits());
         assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis");
+    }
+
+    @Test
+    void nameserverCheckAtSmtpTimeSparesThePipelineAnyDnsQuestion() throws Exception {
+        // spamdomain.test's nameserver ns1.spamhost.test is in the local list (score 6, over the tag threshold 5):
+        // the handler resolves it from MAIL FROM on; the pipeline's Tag reports the finding without asking DNS.
+        String token = token();
+        byte[] message = new String(conformant(token), StandardCharsets.US_ASCII)
+                .replace("alice@example.com", "alice@spamdomain.test").getBytes(StandardCharsets.US_ASCII);
+        DnsStats before = runtime.dns().stats();
+        String r = send("127.0.0.1", "alice@spamdomain.test", USER, message);
+        assertThat(r).startsWith("250");
+        DnsStats afterSmtp = runtime.dns().stats();
+        byte[] delivered = mailbox.await("Spam", token); // tagged (score 6 >= tag threshold 5): the Spam folder
+        assertThat(delivered).isNotNull();
+        DnsStats afterPipeline = runtime.dns().stats();
+        System.out.println("SmtpRejectIT: nameservers at SMTP time: DNS before " + before + ", after SMTP " + afterSmtp
+                + ", after pipeline " + afterPipeline);
+        assertThat(afterSmtp.queries()).as("the handler asked DNS").isGreaterThan(before.queries());
+        assertThat(afterPipeline.queries()).isEqualTo(afterSmtp.queries());
+        assertThat(afterPipeline.cacheHits()).isEqualTo(afterSmtp.cacheHits());
+        assertThat(MailClients.headers(delivered)).contains("X-Portcullis").contains("local-list");
     }
 
     @Test

@@ -233,6 +233,72 @@ public final class NameserverService implements AutoCloseable {
         }
     }
 
+    /**
+     * The check at SMTP time (started at MAIL FROM by the SMTP handler): the envelope sender's domain and, when
+     * {@code judgeClient}, the HELO name and the client's host name once forward-confirmed (its A/AAAA records,
+     * asked on the shared DNS client, include {@code client}). Asynchronous; never completes exceptionally
+     * (failures give a null report, i.e. "unknown").
+     *
+     * @param rdns the client's host name from its PTR lookup (may complete with null); ignored unless judgeClient
+     */
+    public CompletableFuture<NameserverReport> checkAtSmtp(String mailFromDomain, String helo,
+            CompletableFuture<String> rdns, InetAddress client, boolean judgeClient) {
+        try {
+            NsTargets.Builder b = NsTargets.builder();
+            if (mailFromDomain != null) {
+                b.mailFrom(mailFromDomain);
+            }
+            if (!judgeClient) {
+                return check(b.build());
+            }
+            if (helo != null) {
+                b.helo(helo);
+            }
+            if (rdns == null || client == null) {
+                return check(b.build());
+            }
+            return rdns.handle((host, err) -> host).thenCompose(host -> {
+                if (host == null || host.equalsIgnoreCase("localhost") || MailTargets.ipLiteral(host).isPresent()) {
+                    return CompletableFuture.completedFuture(b.build());
+                }
+                return forwardConfirmed(host, client).thenApply(ok -> {
+                    b.rdns(host, Boolean.TRUE.equals(ok));
+                    return b.build();
+                });
+            }).thenCompose(this::check).exceptionally(e -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /**
+     * Whether a check of the envelope sender's domain covers the mail's sender domains: the From header's domain
+     * is absent or the same as the MAIL FROM domain (the SMTP handler attaches its report only then).
+     */
+    public static boolean coversSenderDomains(Mail mail) {
+        try {
+            Optional<String> from = MailTargets.fromDomain(mail);
+            if (from.isEmpty()) {
+                return true;
+            }
+            Optional<String> envelope = mail.getMaybeSender().asOptional().map(a -> a.getDomain().asString());
+            return envelope.isPresent() && envelope.get().equalsIgnoreCase(from.get());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private CompletableFuture<NameserverReport> check(NsTargets t) {
+        if (t.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return checker.check(t).exceptionally(e -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
     /** MAIL FROM and From header only (what the learning mailet records). */
     static NsTargets senderTargets(Mail mail) {
         NsTargets.Builder b = NsTargets.builder();
@@ -306,7 +372,8 @@ public final class NameserverService implements AutoCloseable {
 
     // --- the view attribute (JSON-serialisable: maps, lists, strings, booleans) --------------------------
 
-    static void storeView(Mail mail, NameserverView view) {
+    /** Stores the resolved view on the mail ({@value #VIEW_NAME}), for the pipeline. */
+    public static void storeView(Mail mail, NameserverView view) {
         try {
             List<AttributeValue<?>> ds = new ArrayList<>();
             for (NsDelegation d : view.delegations()) {

@@ -81,6 +81,8 @@ public class PortcullisRuntime {
     /** The shared spam nameservers check (and its state store); null when nameservers.enabled is false. */
     private final NameserverService nameservers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The decision log ({@code log.*}); {@link io.portcullis.log.DecisionLog#DISABLED} when off. */
+    private final io.portcullis.log.DecisionLog decisionLog;
 
     /** Guice entry point: locates {@code portcullis.properties} the way James locates its own files. */
     @Inject
@@ -138,6 +140,7 @@ public class PortcullisRuntime {
         this.evaluator = new MessageEvaluator(config);
         this.headerCheck = headerCheck == null ? evaluator::headerFindings : headerCheck;
         this.metrics = metrics;
+        this.decisionLog = openDecisionLog(config, workingDirectory, metrics);
         boolean dnsblOn = config.dnsbl().enabled() && !config.dnsbl().lists().isEmpty();
         boolean nameserversOn = config.nameservers().enabled();
         // One DNS client for every DNS-based check, created when any of them is on.
@@ -146,10 +149,11 @@ public class PortcullisRuntime {
             warnAboutPublicResolvers(config);
         }
         this.nameservers = nameserversOn
-                ? NameserverService.start(config, client, workingDirectory, new SuspensionLog(metrics)) : null;
+                ? NameserverService.start(config, client, workingDirectory, new SuspensionLog(metrics, decisionLog))
+                : null;
         if (dnsblOn) {
             this.dns = client;
-            this.dnsbl = new DnsblEngine(dns, config.dnsbl(), new SuspensionLog(metrics));
+            this.dnsbl = new DnsblEngine(dns, config.dnsbl(), new SuspensionLog(metrics, decisionLog));
             this.dnsbl.start();
             LOGGER.info("Portcullis: DNS lists {} via {}", config.dnsbl().lists(), config.dns().usesSystemServers()
                     ? "the system's resolvers " + config.dns().servers() : config.dns().servers());
@@ -157,6 +161,30 @@ public class PortcullisRuntime {
             this.dns = client;
             this.dnsbl = null;
         }
+    }
+
+    /**
+     * The decision log in {@code log.directory} (resolved against James's working directory); disabled when
+     * {@code log.enabled} is false, or when the directory is relative and no working directory is known (tests).
+     */
+    private static io.portcullis.log.DecisionLog openDecisionLog(PortcullisConfig config, Path workingDirectory,
+            Metrics metrics) {
+        io.portcullis.config.LogSettings ls = config.log();
+        if (!ls.enabled || (workingDirectory == null && !ls.directory.isAbsolute())) {
+            return metrics.counting() ? io.portcullis.log.DecisionLog.disabled(metrics)
+                    : io.portcullis.log.DecisionLog.DISABLED;
+        }
+        Path dir = ls.resolvedDirectory(workingDirectory);
+        String node = ls.node != null ? ls.node : io.portcullis.log.LocalNode.name();
+        LOGGER.info("Portcullis: decision log in {} (node {}, {} days kept, queue {})", dir, node, ls.retentionDays,
+                ls.queueSize);
+        return io.portcullis.log.DecisionLog.open(dir, node, ls.queueSize, ls.retentionDays,
+                java.time.Clock.systemUTC()).listener(metrics.counting() ? metrics : null);
+    }
+
+    /** The decision log (never null; {@code enabled()} false when off). Offer decisions: it never blocks. */
+    public io.portcullis.log.DecisionLog decisionLog() {
+        return decisionLog;
     }
 
     private static Path workingDirectory(FileSystem fileSystem) {
@@ -185,6 +213,7 @@ public class PortcullisRuntime {
         if (nameservers != null) {
             nameservers.close();
         }
+        decisionLog.close();
         if (dnsbl != null) {
             try {
                 dnsbl.close();
@@ -315,9 +344,22 @@ public class PortcullisRuntime {
     /** Logs self-test state changes loudly and counts suspensions. */
     private static final class SuspensionLog implements ListHealth.Listener {
         private final Metrics metrics;
+        private final io.portcullis.log.DecisionLog log;
 
-        SuspensionLog(Metrics metrics) {
+        SuspensionLog(Metrics metrics, io.portcullis.log.DecisionLog log) {
             this.metrics = metrics;
+            this.log = log;
+        }
+
+        private void event(String event, ListSpec list, String why) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("event", event);
+            m.put("list", list.id());
+            m.put("zone", list.zone());
+            if (why != null) {
+                m.put("why", io.portcullis.json.Text.headerSafe(why, 200));
+            }
+            log.offerEvent("dns", m);
         }
 
         @Override
@@ -325,12 +367,14 @@ public class PortcullisRuntime {
             LOGGER.error("Portcullis: DNS list {} ({}) SUSPENDED by its self-test: {}. Its lookups count as "
                     + "'unknown' until a later self-test passes.", list.id(), list.zone(), why);
             metrics.suspended(list);
+            event("suspended", list, why);
         }
 
         @Override
         public void resumed(ListSpec list) {
             LOGGER.warn("Portcullis: DNS list {} ({}) passed its self-test again and is back in service", list.id(),
                     list.zone());
+            event("resumed", list, null);
         }
 
         @Override

@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * Addresses to tarpit, remembered across connections (and, with Redis, across James nodes): written by the
  * {@code io.portcullis.mailets.Tarpit} mailet after a spam decision, read by the SMTP handler at connect.
  *
- * <p>Stored in the Portcullis {@link StateStore} ({@code smtp.tarpit.store}: {@code embedded}, a journal under
- * James's {@code var/portcullis/tarpit}, or {@code redis://host:port}). Each remembered key is a set
+ * <p>Stored in the Portcullis {@link StateStore}. By default ({@code smtp.tarpit.store = shared}) the shared
+ * state store of {@code store.*}: the very store of the learned nameservers when that one is open (one journal, or
+ * one Redis, for both), else a store opened from the same {@code store.*} settings (embedded: a journal in the
+ * folder {@code tarpit} next to {@code store.directory}, since an embedded journal has one user; Redis: the same
+ * server and key prefix). {@code smtp.tarpit.store = embedded} (a journal under James's
+ * {@code var/portcullis/tarpit}) or {@code redis://host:port} keep a store of the tarpit's own. Each remembered key is a set
  * {@code tarpit:<key>} (key = the address, or its {@code /24} / {@code /64} network) holding one member whose
  * last-seen time is the <em>end</em> of the remembering period; "remembered now" is "a member seen at or after
  * now". Since a store never moves a time back, a shorter period never shortens a longer one.
@@ -43,19 +47,40 @@ public class TarpitMemory implements AutoCloseable {
     private final SmtpSettings settings;
     private final Path directory;
     private final Clock clock;
+    /** For {@code shared}: the runtime whose {@code store.*} settings (and nameserver store) are used; may be null. */
+    private final PortcullisRuntime runtime;
+    private final Path baseDirectory;
     private volatile StateStore store;
+    private volatile boolean ownsStore;
+    private volatile String where = "";
     private volatile boolean failed;
 
     @Inject
     public TarpitMemory(PortcullisRuntime runtime, FileSystem fileSystem) {
-        this(runtime.config().smtp(), journalDirectory(fileSystem), Clock.systemUTC());
+        this(runtime.config().smtp(), journalDirectory(fileSystem), Clock.systemUTC(), runtime,
+                baseDirectory(fileSystem));
     }
 
-    /** For tests and tools: an explicit store location. */
+    /** For tests and tools: an explicit store location ({@code shared} then means this journal directory). */
     public TarpitMemory(SmtpSettings settings, Path directory, Clock clock) {
+        this(settings, directory, clock, null, null);
+    }
+
+    private TarpitMemory(SmtpSettings settings, Path directory, Clock clock, PortcullisRuntime runtime,
+            Path baseDirectory) {
         this.settings = settings;
         this.directory = directory;
         this.clock = clock;
+        this.runtime = runtime;
+        this.baseDirectory = baseDirectory;
+    }
+
+    private static Path baseDirectory(FileSystem fileSystem) {
+        try {
+            return fileSystem.getBasedir().toPath();
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static Path journalDirectory(FileSystem fileSystem) {
@@ -75,11 +100,8 @@ public class TarpitMemory implements AutoCloseable {
         synchronized (this) {
             if (store == null && !failed) {
                 try {
-                    store = settings.tarpitStore.equals("embedded")
-                            ? JournalStateStore.open(directory, JournalStateStore.Options.DEFAULTS)
-                            : new RedisStateStore(settings.tarpitStore, Duration.ofDays(30));
-                    LOGGER.info("Portcullis: tarpit memory in {}", settings.tarpitStore.equals("embedded")
-                            ? directory : settings.tarpitStore);
+                    openStore();
+                    LOGGER.info("Portcullis: tarpit memory in {}", where);
                 } catch (RuntimeException e) {
                     failed = true;
                     LOGGER.error("Portcullis: tarpit memory unavailable ({}): {}; nothing will be remembered",
@@ -88,6 +110,39 @@ public class TarpitMemory implements AutoCloseable {
             }
             return store;
         }
+    }
+
+    /** Opens (or borrows) the store; sets {@link #store}, {@link #ownsStore} and {@link #where}. */
+    private void openStore() {
+        String kind = settings.tarpitStore;
+        if (kind.equals("shared") && runtime != null) {
+            NameserverService ns = runtime.nameservers();
+            StateStore shared = ns == null ? null : ns.store();
+            io.portcullis.config.StoreConfig sc = runtime.config().store();
+            if (shared != null && !(shared instanceof NameserverService.UnavailableStore)) {
+                store = shared;
+                ownsStore = false;
+                where = "the shared state store (" + sc.describe(baseDirectory) + ", with the learned nameservers)";
+                return;
+            }
+            if (sc.type() == io.portcullis.config.StoreConfig.Type.EMBEDDED) {
+                Path dir = sc.directory().getParent() == null ? java.nio.file.Paths.get("tarpit")
+                        : sc.directory().resolveSibling("tarpit");
+                sc = sc.withDirectory(dir);
+            }
+            store = sc.open(baseDirectory);
+            ownsStore = true;
+            where = "the state store settings store.* (" + sc.describe(baseDirectory) + ")";
+            return;
+        }
+        if (kind.equals("shared") || kind.equals("embedded")) {
+            store = JournalStateStore.open(directory, JournalStateStore.Options.DEFAULTS);
+            where = "embedded " + directory;
+        } else {
+            store = new RedisStateStore(kind, Duration.ofDays(30));
+            where = kind.replaceAll("//[^@/]*@", "//***@");
+        }
+        ownsStore = true;
     }
 
     /**
@@ -153,7 +208,7 @@ public class TarpitMemory implements AutoCloseable {
     @Override
     public void close() {
         StateStore s = store;
-        if (s != null) {
+        if (s != null && ownsStore) {
             s.close();
         }
     }

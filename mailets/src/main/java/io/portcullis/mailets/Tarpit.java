@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Mail that was authenticated, came from an authorised network or was created by a mailet is never remembered.
- * The memory is the {@link TarpitMemory} store (embedded journal by default, Redis for several nodes:
- * {@code smtp.tarpit.store}). Never fails the mail: a store failure is logged. The mail goes on unchanged.
+ * The memory is the {@link TarpitMemory} store: by default the shared state store of {@code store.*} (embedded
+ * journal, or Redis for several nodes); {@code smtp.tarpit.store} can give it a store of its own. Never fails the mail: a store failure is logged. The mail goes on unchanged.
  */
 public class Tarpit extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(Tarpit.class);

@@ -4,6 +4,7 @@ import io.portcullis.dnsbl.Identity;
 import io.portcullis.dnsbl.ListResult;
 import io.portcullis.dnsbl.ListStatus;
 import io.portcullis.json.Text;
+import io.portcullis.verdict.Finding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Evidence {
     final List<ListResult> results = new ArrayList<>();
+    /** Findings of other checks known at this point (the greeting test's {@code smtp}/{@code PREGREET}, ...). */
+    final List<Finding> findings = new ArrayList<>();
     /** A lookup that matters was still running (past the budget, or in a pipelined batch). */
     boolean pending;
     /** The client address's lists gave no opinion (timeout, SERVFAIL, suspended) or had not answered. */
@@ -40,8 +43,15 @@ final class Evidence {
         }
     }
 
+    void add(Finding f) {
+        findings.add(f);
+    }
+
     double score() {
         double sum = 0;
+        for (Finding f : findings) {
+            sum += f.score();
+        }
         for (ListResult r : results) {
             if (r.status() == ListStatus.LISTED) {
                 sum += r.weight();
@@ -53,6 +63,11 @@ final class Evidence {
     /** Short, sanitised reason naming the lists: {@code client-ip 127.0.0.2 listed in bl.test (bl)}. */
     String reason() {
         List<String> parts = new ArrayList<>();
+        for (Finding f : findings) {
+            if (f.score() > 0 && parts.size() < 3) {
+                parts.add(f.check() + " " + f.rule() + (f.detail().isEmpty() ? "" : " (" + f.detail() + ")"));
+            }
+        }
         for (ListResult r : results) {
             if (r.status() == ListStatus.LISTED && r.weight() > 0 && parts.size() < 3) {
                 parts.add(r.identity().id() + " " + r.target() + " listed in " + r.list().zone() + " ("

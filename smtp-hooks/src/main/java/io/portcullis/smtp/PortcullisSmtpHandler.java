@@ -71,7 +71,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>connect</b>: the client address's DNS lists, its reverse DNS (then the host name's name lists) and the
  *       tarpit memory are asked, asynchronously. Returns an empty response (never null).</li>
  *   <li><b>HELO/EHLO</b>: the HELO name's name lists are asked.</li>
- *   <li><b>MAIL FROM</b>: the sender domain's name lists are asked.</li>
+ *   <li><b>MAIL FROM</b>: the sender domain's name lists are asked, and (with {@code nameservers.enabled}) the
+ *       shared-spam-nameserver check of the sender domain, the HELO name and the forward-confirmed reverse DNS
+ *       name starts ({@link io.portcullis.james.NameserverService#checkAtSmtp}); its findings count at RCPT and
+ *       end of DATA once in, and are attached (check {@code nameservers}, with the resolved view) so the
+ *       pipeline does not resolve again.</li>
  *   <li><b>RCPT TO</b> (decision point 1): connection and envelope evidence that has arrived is scored; at or above
  *       {@code smtp.reject-threshold} → {@code 550 5.7.1} naming the lists; at or above
  *       {@code smtp.tempfail-threshold} → {@code 451 4.7.1}; client evidence unknown and
@@ -104,6 +108,12 @@ import org.slf4j.LoggerFactory;
  * {@code smtp.tarpit.max-delay-ms}. Delays requested during a pause add up, so a client pipelining N commands in
  * one write pays N delays before its next write is read. At most {@code smtp.tarpit.max-connections} connections
  * are tarpitted at once; beyond, {@code 421 4.7.0} and close. No thread is held per connection.
+ *
+ * <h2>Greeting test</h2>
+ * Holding the 220 greeting and catching clients that talk before it needs James's core handler list without its
+ * welcome handler: see {@link PortcullisGreetingHandler} ({@code coreHandlersPackage=
+ * "io.portcullis.smtp.PortcullisCoreHandlers"}, {@code smtp.greeting.*}). An early talker gets the finding
+ * {@code smtp}/{@code PREGREET} (scored {@code smtp.greeting.score}) at RCPT and end of DATA.
  *
  * <p>{@code smtp.mode = observe} computes and logs everything and attaches the findings, but never refuses or
  * delays. Thread-safe: per-connection state lives in the session; shared state is atomic.
@@ -182,6 +192,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         String helo;
         CompletableFuture<List<ListResult>> senderLists = done();
         String senderDomain;
+        /** The shared-spam-nameserver check of the transaction (null report: unknown or not run). */
+        CompletableFuture<io.portcullis.nameservers.NameserverReport> nameservers =
+                CompletableFuture.completedFuture(null);
         /** End of the wait budget of the current transaction (set at MAIL FROM). */
         long txDeadlineNanos;
         boolean tarpitted;
@@ -339,7 +352,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             Conn conn = connFor(session);
             conn.senderLists = done();
             conn.senderDomain = null;
+            conn.nameservers = CompletableFuture.completedFuture(null);
             conn.txDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings().budgetMs);
+            startNameservers(session, conn, sender);
             if (exempt(session, conn)) {
                 return HookResult.DECLINED;
             }
@@ -353,13 +368,36 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                 }
             }
             if (!s.observe && conn.gate != null) {
-                conn.gate.awaitEvidence(CompletableFuture.allOf(conn.connectionEvidence(), conn.senderLists),
-                        budgetLeft(conn));
+                conn.gate.awaitEvidence(CompletableFuture.allOf(conn.connectionEvidence(), conn.senderLists,
+                        conn.nameservers), budgetLeft(conn));
             }
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: MAIL hook failed; going on", e);
         }
         return HookResult.DECLINED;
+    }
+
+    /**
+     * Starts the shared-spam-nameserver check ({@code nameservers.enabled}) for the transaction: the sender
+     * domain, plus (unless the client is exempt) the HELO name and the forward-confirmed reverse DNS name.
+     * Asynchronous on the shared DNS client; its findings count at RCPT and end of DATA once they have arrived.
+     */
+    private void startNameservers(SMTPSession session, Conn conn, MaybeSender sender) {
+        io.portcullis.james.NameserverService ns = runtime.nameservers();
+        if (ns == null) {
+            return;
+        }
+        Optional<MailAddress> address = sender == null ? Optional.empty() : sender.asOptional();
+        String domain = address.map(a -> a.getDomain().asString()).orElse(null);
+        boolean judgeClient = !exempt(session, conn);
+        String helo = conn.helo != null && MailTargetsView.isName(conn.helo) ? conn.helo : null;
+        conn.nameservers = ns.checkAtSmtp(domain, helo, conn.rdns, conn.client, judgeClient);
+    }
+
+    private static List<Finding> nameserverFindings(Conn conn) {
+        io.portcullis.nameservers.NameserverReport r = conn.nameservers.isDone()
+                ? conn.nameservers.getNow(null) : null;
+        return r == null ? List.of() : r.findings();
     }
 
     // ---------------------------------------------------------------- RCPT: decision point 1
@@ -383,14 +421,12 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         if (exempt(session, conn) || isLocalPostmasterOrAbuse(rcpt)) {
             return HookResult.DECLINED;
         }
-        if (conn.pregreet && !s.greetingDrop) {
-            return refuse(s, session, "550", "5.7.1 Rejected: client talked before the greeting", false);
-        }
         if (s.rejectRemembered && Boolean.TRUE.equals(conn.remembered.getNow(false))) {
             return refuse(s, session, "550", "5.7.1 Rejected: " + conn.client.getHostAddress()
                     + " recently sent spam here", false);
         }
         Evidence e = evidence(conn);
+        DecisionRecorder.note(session, e);
         double score = e.score();
         if (score >= s.rejectThreshold) {
             return refuse(s, session, "550", "5.7.1 Rejected: " + e.reason(), false);
@@ -419,11 +455,29 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         e.add(conn.rdnsLists, false);
         e.add(conn.heloLists, false);
         e.add(conn.senderLists, false);
+        for (Finding f : smtpFindings(conn)) {
+            e.add(f);
+        }
+        for (Finding f : nameserverFindings(conn)) {
+            e.add(f);
+        }
         return e;
+    }
+
+    /** Check {@code smtp}: the greeting test's finding ({@link PortcullisGreetingHandler}). */
+    static final String SMTP_CHECK = "smtp";
+
+    private List<Finding> smtpFindings(Conn conn) {
+        if (!conn.pregreet) {
+            return List.of();
+        }
+        return List.of(new Finding(SMTP_CHECK, "PREGREET", settings().greetingScore,
+                "client talked before the greeting"));
     }
 
     private HookResult refuse(SmtpSettings s, SMTPSession session, String code, String description, boolean soft) {
         String text = Text.headerSafe(description, 400);
+        DecisionRecorder.refused(runtime.decisionLog(), session, code, text, soft, s.observe);
         if (s.observe) {
             LOGGER.info("Portcullis (observe): would answer {} {} to {}", code, text, session.getRemoteAddress());
             return HookResult.DECLINED;
@@ -491,8 +545,15 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         }
         List<Finding> all = new ArrayList<>(headerFindings);
         all.addAll(listFindings);
+        List<Finding> smtpFindings = smtpFindings(conn);
+        if (!smtpFindings.isEmpty() && !(relay || conn.allowListed)) {
+            MailAttributes.storeFindings(mail, SMTP_CHECK, smtpFindings);
+            all.addAll(smtpFindings);
+        }
+        all.addAll(attachNameservers(conn, mail));
         Verdict verdict = Verdict.of(all, config.policy());
         MailAttributes.storeVerdict(mail, verdict);
+        DecisionRecorder.note(session, verdict.score(), verdict.findings(), mail);
 
         if (relay || conn.allowListed || hasExemptRecipient(mail.getRecipients())) {
             return HookResult.DECLINED;
@@ -510,7 +571,29 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             // The end-of-DATA reply does not reach result handlers (it comes from a line handler): delay here.
             conn.gate.delay(s.tarpitDelay(conn.delayed++));
         }
+        DecisionRecorder.accepted(runtime.decisionLog(), session, config.policy(), conn.tarpitted, s.observe);
         return HookResult.DECLINED;
+    }
+
+    /**
+     * The nameserver findings of the transaction. When the check has finished and covered the mail's sender
+     * domains (the From header's domain is the MAIL FROM domain, or absent), they are attached with the view
+     * (check {@code nameservers} in {@code io.portcullis.checks}), so the pipeline does not resolve again;
+     * otherwise the check is left unmarked and the pipeline completes it.
+     */
+    private List<Finding> attachNameservers(Conn conn, Mail mail) {
+        if (runtime.nameservers() == null || !conn.nameservers.isDone()) {
+            return List.of();
+        }
+        io.portcullis.nameservers.NameserverReport r = conn.nameservers.getNow(null);
+        if (r == null) {
+            return List.of();
+        }
+        if (io.portcullis.james.NameserverService.coversSenderDomains(mail)) {
+            io.portcullis.james.NameserverService.storeView(mail, r.view());
+            MailAttributes.storeFindings(mail, io.portcullis.nameservers.NameserverChecker.CHECK, r.findings());
+        }
+        return r.findings();
     }
 
     /**
@@ -642,6 +725,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                 boolean remembered = s.tarpitRemembered && Boolean.TRUE.equals(conn.remembered.getNow(false));
                 if (remembered || evidence(conn).score() >= s.tarpitThreshold) {
                     markTarpit(conn, s);
+                    DecisionRecorder.tarpitted(runtime.decisionLog(), (SMTPSession) session, evidence(conn), handler);
                 }
             }
             if (!conn.tarpitted) {
@@ -651,6 +735,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                 TARPIT_REFUSED.incrementAndGet();
                 SMTPResponse r = new SMTPResponse("421", "4.7.0 Too many slow connections, closing; try again later");
                 r.setEndSession(true);
+                DecisionRecorder.refused(runtime.decisionLog(), (SMTPSession) session, "421",
+                        "4.7.0 Too many slow connections, closing; try again later", true, false);
                 return r;
             }
             conn.gate.delay(s.tarpitDelay(conn.delayed++));

@@ -1,8 +1,8 @@
 /**
- * Portcullis SMTP-time hooks for James 3.8 (connect/HELO/MAIL/RCPT/end-of-DATA). Empty for now: the header
- * conformance check runs in the mail pipeline ({@code io.portcullis.mailets.Tag},
- * {@code io.portcullis.matchers.HasBadHeaders}); SMTP-time checks (DNSBL, tarpit, rejection at end of DATA) will
- * live here and hand their findings to the pipeline through the mail attributes of
+ * Portcullis at SMTP time for James 3.8.1: {@link io.portcullis.smtp.PortcullisSmtpHandler} (checks from connect
+ * on, decisions at RCPT and end of DATA, tarpit by paused reads through {@link io.portcullis.smtp.ReadGate}),
+ * and the greeting test ({@link io.portcullis.smtp.PortcullisGreetingHandler} with the core handler list
+ * {@link io.portcullis.smtp.PortcullisCoreHandlers}). Findings reach the pipeline through the mail attributes of
  * {@code io.portcullis.james.MailAttributes}.
  */
 package io.portcullis.smtp;

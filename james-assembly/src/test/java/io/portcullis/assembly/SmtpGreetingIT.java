@@ -1,0 +1,137 @@
+package io.portcullis.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.smtp.PortcullisGreetingHandler;
+import io.portcullis.testing.KnotServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The greeting test in a real James 3.8.1 with the core handler list without James's welcome handler
+ * ({@code coreHandlersPackage="io.portcullis.smtp.PortcullisCoreHandlers"}), {@code smtp.greeting.clients = all},
+ * action {@code flag}: every client gets {@code 220-} at once and the final 220 after {@link #DELAY} ms; a client
+ * that sends EHLO before it is flagged (finding smtp/PREGREET, score = reject threshold: 550 at RCPT).
+ */
+class SmtpGreetingIT {
+    static final int DELAY = 1500;
+    private static final String USER = PortcullisServer.DEMO_USER;
+
+    @TempDir
+    static Path work;
+    static KnotServer knot;
+    static GuiceJamesServer server;
+    static int smtpPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
+        server = startJames(work.resolve("james"), knot, List.of(
+                "smtp.greeting.clients = all",
+                "smtp.greeting.delay-ms = " + DELAY,
+                "smtp.greeting.action = flag"));
+        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+    }
+
+    /** James on the repository's conf with the Portcullis handler and the greeting-test core handler list. */
+    static GuiceJamesServer startJames(Path james, KnotServer knot, List<String> properties) throws Exception {
+        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
+        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
+        Path smtpXml = james.resolve("conf/smtpserver.xml");
+        String xml = new String(Files.readAllBytes(smtpXml), StandardCharsets.UTF_8);
+        assertThat(xml).contains("<handlerchain>");
+        Files.write(smtpXml, xml.replace("<handlerchain>",
+                "<handlerchain coreHandlersPackage=\"io.portcullis.smtp.PortcullisCoreHandlers\">")
+                .getBytes(StandardCharsets.UTF_8));
+        WorkingDirectory.dropConfiguredLists(james);
+        List<String> lines = new ArrayList<>(List.of(
+                "dns.servers = " + knot.hostPort(),
+                "dnsbl.list.bl = bl.test=127.0.0.[2..11]*1",
+                "nameservers.enabled = false"));
+        lines.addAll(properties);
+        WorkingDirectory.appendProperties(james, "added by " + SmtpGreetingIT.class.getSimpleName(), lines);
+        return PortcullisServer.start(james);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        if (knot != null) {
+            knot.close();
+        }
+    }
+
+    static long ms(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    @Test
+    void patientClientIsUnaffectedExceptForTheWait() throws Exception {
+        long t0 = System.nanoTime();
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", smtpPort)) {
+            String first = d.readLine();
+            long firstMs = ms(t0);
+            String last = first;
+            while (last.startsWith("220-")) {
+                last = d.readLine();
+            }
+            long finalMs = ms(t0);
+            System.out.println("SmtpGreetingIT: patient client: '" + first + "' after " + firstMs + " ms, '" + last
+                    + "' after " + finalMs + " ms (configured wait " + DELAY + " ms)");
+            assertThat(first).startsWith("220-");
+            assertThat(firstMs).isLessThan(DELAY / 2);
+            assertThat(last).startsWith("220 ");
+            assertThat(finalMs).isBetween(DELAY - 100L, DELAY + 1000L);
+            long s = System.nanoTime();
+            assertThat(d.command("EHLO client.example.net")).startsWith("250");
+            assertThat(d.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("250");
+            assertThat(d.data(SmtpRejectIT.conformant(SmtpRejectIT.token()))).startsWith("250");
+            assertThat(d.command("QUIT")).startsWith("221");
+            assertThat(ms(s)).as("the rest of the transaction is not delayed").isLessThan(1000);
+        }
+    }
+
+    @Test
+    void clientTalkingBeforeTheGreetingIsFlagged() throws Exception {
+        long pregreetBefore = counter("pregreet");
+        long t0 = System.nanoTime();
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", smtpPort)) {
+            d.write("EHLO early.example.net\r\n"); // a bot does not wait
+            String greeting = d.greeting();
+            long greetingMs = ms(t0);
+            System.out.println("SmtpGreetingIT: early talker got '" + greeting.replace("\n", " | ") + "' after "
+                    + greetingMs + " ms; " + PortcullisGreetingHandler.stats());
+            assertThat(greeting).startsWith("220-").contains("\n220 ");
+            assertThat(greetingMs).isGreaterThanOrEqualTo(DELAY - 100L);
+            // the early EHLO got no reply: the next reply read is the one to this EHLO
+            assertThat(d.command("EHLO early.example.net")).startsWith("250");
+            assertThat(d.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            String rcpt = d.command("RCPT TO:<" + USER + ">");
+            assertThat(rcpt).startsWith("550 5.7.1").contains("smtp PREGREET");
+        }
+        assertThat(counter("pregreet")).isGreaterThan(pregreetBefore);
+    }
+
+    /** A counter from {@link PortcullisGreetingHandler#stats()}. */
+    static long counter(String name) {
+        for (String kv : PortcullisGreetingHandler.stats().split(" ")) {
+            String[] p = kv.split("=");
+            if (p[0].equals(name)) {
+                return Long.parseLong(p[1]);
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+}

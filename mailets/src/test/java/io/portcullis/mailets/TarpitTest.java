@@ -1,0 +1,159 @@
+package io.portcullis.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.config.SmtpSettings;
+import io.portcullis.james.TarpitMemory;
+import io.portcullis.policy.Policy;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import javax.mail.MessagingException;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Tarpit mailet with the embedded store (a journal in a temporary folder) and a settable clock. */
+class TarpitTest {
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Instant.now());
+    private TarpitMemory memory;
+
+    @AfterEach
+    void close() {
+        if (memory != null) {
+            memory.close();
+        }
+    }
+
+    private Tarpit mailet(String... params) throws MessagingException {
+        memory = new TarpitMemory(SmtpSettings.defaults(Policy.DEFAULT), dir, clock);
+        FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName("Tarpit");
+        for (int i = 0; i < params.length; i += 2) {
+            c.setProperty(params[i], params[i + 1]);
+        }
+        Tarpit t = new Tarpit(memory);
+        t.init(c.build());
+        return t;
+    }
+
+    private static Mail mail(String remoteAddr) throws MessagingException {
+        return FakeMail.builder().name("m").remoteAddr(remoteAddr).remoteHost("client.example").build();
+    }
+
+    private boolean remembered(String address) throws Exception {
+        return memory.isRemembered(InetAddress.getByName(address)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void remembersTheAddressOnlyByDefaultForTheConfiguredTime() throws Exception {
+        Tarpit t = mailet("remember", "30m");
+        t.service(mail("192.0.2.10"));
+        assertThat(remembered("192.0.2.10")).isTrue();
+        assertThat(remembered("192.0.2.11")).as("the /24 is not remembered by default").isFalse();
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(remembered("192.0.2.10")).isTrue();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(remembered("192.0.2.10")).as("forgotten after 30 minutes").isFalse();
+    }
+
+    @Test
+    void remembersTheSlash24() throws Exception {
+        Tarpit t = mailet("ipv4Prefix", "24");
+        t.service(mail("198.51.100.77"));
+        assertThat(remembered("198.51.100.77")).isTrue();
+        assertThat(remembered("198.51.100.1")).isTrue();
+        assertThat(remembered("198.51.100.254")).isTrue();
+        assertThat(remembered("198.51.101.77")).isFalse();
+    }
+
+    @Test
+    void remembersTheSlash64ByDefaultForIpv6() throws Exception {
+        Tarpit t = mailet();
+        t.service(mail("2001:db8:1:2::25"));
+        assertThat(remembered("2001:db8:1:2::25")).isTrue();
+        assertThat(remembered("2001:db8:1:2:ffff::1")).isTrue();
+        assertThat(remembered("2001:db8:1:3::25")).isFalse();
+    }
+
+    @Test
+    void ipv6Slash128RemembersTheAddressOnly() throws Exception {
+        Tarpit t = mailet("ipv6Prefix", "128");
+        t.service(mail("2001:db8::25"));
+        assertThat(remembered("2001:db8::25")).isTrue();
+        assertThat(remembered("2001:db8::26")).isFalse();
+    }
+
+    @Test
+    void authenticatedAuthorisedAndMailetMailIsNeverRemembered() throws Exception {
+        Tarpit t = mailet("ipv4Prefix", "24");
+        Mail auth = mail("203.0.113.5");
+        auth.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("bob")));
+        t.service(auth);
+        Mail network = mail("203.0.113.6");
+        network.setAttribute(Attribute.convertToAttribute("org.apache.james.SMTPIsAuthNetwork", true));
+        t.service(network);
+        Mail internal = mail("203.0.113.7");
+        internal.setAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE);
+        t.service(internal);
+        t.service(mail("not-an-address"));
+        assertThat(remembered("203.0.113.5")).isFalse();
+        assertThat(remembered("203.0.113.6")).isFalse();
+        assertThat(remembered("203.0.113.7")).isFalse();
+    }
+
+    @Test
+    void theMemorySurvivesAReopenOfTheEmbeddedStore() throws Exception {
+        mailet("ipv4Prefix", "24").service(mail("192.0.2.200"));
+        memory.close();
+        memory = new TarpitMemory(SmtpSettings.defaults(Policy.DEFAULT), dir, clock);
+        assertThat(remembered("192.0.2.1")).isTrue();
+    }
+
+    @Test
+    void badParametersAreRefused() {
+        assertThatThrownBy(() -> mailet("ipv4Prefix", "33")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("ipv4Prefix").hasMessageContaining("33");
+        assertThatThrownBy(() -> mailet("remember", "soon")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> mailet("rememberr", "1h")).isInstanceOf(MessagingException.class);
+    }
+
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
