@@ -51,21 +51,8 @@ final class AddressParser {
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                 i++;
             } else if (c == '(') {
-                int depth = 0;
-                while (i < n) {
-                    char d = s.charAt(i);
-                    if (d == '\\') {
-                        i += 2;
-                        continue;
-                    }
-                    if (d == '(') {
-                        depth++;
-                    } else if (d == ')' && --depth == 0) {
-                        break;
-                    }
-                    i++;
-                }
-                if (i >= n) {
+                i = Comments.end(s, i);
+                if (i < 0) {
                     lexError = "unterminated comment";
                     return;
                 }

@@ -324,24 +324,9 @@ final class DateTimeParser {
                 if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
                     pos++;
                 } else if (ch == '(') {
-                    int depth = 0;
                     int start = pos + 1;
-                    while (pos < n) {
-                        char d = s.charAt(pos);
-                        if (d == '\\') {
-                            pos += 2;
-                            continue;
-                        }
-                        if (d == '(') {
-                            depth++;
-                        } else if (d == ')') {
-                            depth--;
-                            if (depth == 0) {
-                                break;
-                            }
-                        }
-                        pos++;
-                    }
+                    int close = Comments.end(s, pos);
+                    pos = close < 0 ? n : close;
                     if (pos >= n) {
                         failed = true;
                         pos = n;

@@ -162,21 +162,8 @@ final class MessageId {
             if (c == ' ' || c == '\t') {
                 i++;
             } else if (c == '(') {
-                int depth = 0;
-                while (i < n) {
-                    char d = v.charAt(i);
-                    if (d == '\\') {
-                        i += 2;
-                        continue;
-                    }
-                    if (d == '(') {
-                        depth++;
-                    } else if (d == ')' && --depth == 0) {
-                        break;
-                    }
-                    i++;
-                }
-                if (i >= n) {
+                i = Comments.end(v, i);
+                if (i < 0) {
                     return -1;
                 }
                 i++;
