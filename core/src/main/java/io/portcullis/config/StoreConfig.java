@@ -34,7 +34,8 @@ public final class StoreConfig {
     /** Defaults: embedded in var/portcullis/state, 30 days, fsync every second. */
     public static final StoreConfig DEFAULTS = new StoreConfig(Type.EMBEDDED, Paths.get(DEFAULT_DIRECTORY),
             Duration.ofDays(30), Duration.ofSeconds(1), null, RedisStateStore.DEFAULT_PREFIX,
-            RedisStateStore.DEFAULT_TIMEOUT);
+            Duration.ofMillis(500)); // = RedisStateStore.DEFAULT_TIMEOUT, written out: reading it would load lettuce
+                                     // classes, which the offline commands do not have
 
     private final Type type;
     private final Path directory;
