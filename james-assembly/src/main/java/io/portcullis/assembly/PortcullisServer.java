@@ -2,6 +2,7 @@ package io.portcullis.assembly;
 
 import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -47,6 +48,8 @@ public final class PortcullisServer {
         /** Lists given with --list (replace the configured dnsbl.list.* entries). */
         final java.util.List<String> lists = new java.util.ArrayList<>();
         boolean smtpHooks = true;
+        /** WebAdmin with only James's Prometheus route, for /metrics; null = off. */
+        String metrics = "127.0.0.1:8000";
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -95,6 +98,9 @@ public final class PortcullisServer {
                             }
                         }
                         break;
+                    case "--metrics":
+                        o.metrics = value.equals("off") ? null : WorkingDirectory.checkHostPort("--metrics", value);
+                        break;
                     case "--list":
                         if (value.trim().isEmpty() || value.contains("\n")) {
                             throw new UsageException("--list: expected [KIND:]ZONE[=FILTER][*WEIGHT], got '" + value + "'");
@@ -138,7 +144,7 @@ public final class PortcullisServer {
                 System.err.println("portcullis: " + e.getMessage());
             }
             System.err.println("usage: PortcullisServer [--conf DIR] [--work DIR] [--smtp HOST:PORT] [--imap HOST:PORT]"
-                    + " [--extensions DIR] [--dns HOST:PORT] [--list SPEC]... [--no-smtp-hooks]");
+                    + " [--extensions DIR] [--dns HOST:PORT] [--list SPEC]... [--no-smtp-hooks] [--metrics HOST:PORT|off]");
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
@@ -184,6 +190,10 @@ public final class PortcullisServer {
         String smtpHost = hostOf(options.smtp, "127.0.0.1");
         String imapHost = hostOf(options.imap, "127.0.0.1");
         System.out.println(banner(millis, work, options.conf, smtpHost, smtp, imapHost, imap));
+        if (options.metrics != null) {
+            System.out.println("  metrics: curl -s http://" + options.metrics + "/metrics   (James WebAdmin, loopback "
+                    + "only, no authentication; --metrics off disables it)");
+        }
         System.out.flush();
         try {
             stopped.await();
@@ -212,6 +222,28 @@ public final class PortcullisServer {
             }
         }
         WorkingDirectory.appendProperties(work, "added by ./portcullis run (--dns / --list)", lines);
+        if (options.metrics != null) {
+            writeMetricsEndpoint(work, options.metrics);
+        }
+    }
+
+    /**
+     * James's WebAdmin on a loopback port, for its Prometheus route {@code GET /metrics} (Portcullis counters
+     * {@code portcullis_*} among James's own). Only for the demo server: WebAdmin has no authentication here, so
+     * it must not listen beyond loopback.
+     */
+    static void writeMetricsEndpoint(Path work, String hostPort) throws java.io.IOException {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        String port = hostPort.substring(colon + 1);
+        String text = "# written by ./portcullis run (--metrics): WebAdmin for GET /metrics only, on loopback\n"
+                + "enabled=true\n"
+                + "host=" + host + "\n"
+                + "port=" + port + "\n"
+                + "https.enabled=false\n"
+                + "jwt.enabled=false\n"
+                + "extensions.routes=org.apache.james.webadmin.dropwizard.MetricsRoutes\n";
+        Files.write(work.resolve("conf").resolve("webadmin.properties"), text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Boots James on a prepared working directory and provisions the demo domain and user. */
