@@ -37,8 +37,8 @@ public final class Main {
                 case "rules":
                     return RulesCommand.run(CliArgs.parse(rest, "--config"), out);
                 case "report":
-                    return ReportCommand.run(CliArgs.parse(rest, "--config", "--log", "--day", "--from", "--to"), out,
-                            err, java.time.Clock.systemUTC());
+                    return ReportCommand.run(CliArgs.parse(rest, ReportCommand.OPTIONS), out, err,
+                            java.time.Clock.systemUTC());
                 case "help":
                 case "--help":
                 case "-h":
@@ -75,10 +75,11 @@ public final class Main {
                 + "                                                  SPEC: [ip:|name:|ns-name:|ns-ip:]ZONE[=FILTER][*WEIGHT]\n"
                 + "                                                  ns-name:/ns-ip: lists and --nameserver-list (NS hosts,\n"
                 + "                                                  NS domains, IPs, CIDRs) judge a domain's nameservers\n"
-                + "  portcullis report [--log DIR]... [--day DAY | --from DAY --to DAY]\n"
+                + "  portcullis report [--log DIR]... [--day DAY | --from DAY --to DAY] [--html FILE]\n"
                 + "                                                  decision log report (several DIRs: several nodes);\n"
                 + "                                                  default DIR " + ReportCommand.DEFAULT_LOG + ",\n"
                 + "                                                  default day today (UTC); DAY: YYYY-MM-DD, today,\n"
-                + "                                                  yesterday\n";
+                + "                                                  yesterday; --html FILE: also a self-contained\n"
+                + "                                                  HTML page with charts\n";
     }
 }

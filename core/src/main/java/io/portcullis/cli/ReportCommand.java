@@ -3,6 +3,8 @@ package io.portcullis.cli;
 import io.portcullis.log.DecisionReport;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -12,13 +14,17 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * {@code report [--log DIR]... [--day YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD]}: the decision report over
- * one or more decision log directories (several James nodes). Default directory {@value #DEFAULT_LOG} (where
- * {@code ./portcullis run} writes, relative to the current directory); default day: today (UTC), so a newcomer sees
- * what just happened; {@code --day yesterday} for the classic daily report.
+ * {@code report [--log DIR]... [--day YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--html FILE]}: the decision
+ * report over one or more decision log directories (several James nodes), as text on stdout; {@code --html FILE}
+ * also writes it as one self-contained HTML page with charts (inline CSS and SVG, no script, nothing fetched).
+ * Default directory {@value #DEFAULT_LOG} (where {@code ./portcullis run} writes, relative to the current
+ * directory); default day: today (UTC), so a newcomer sees what just happened; {@code --day yesterday} for the
+ * classic daily report.
  */
 final class ReportCommand {
     static final String DEFAULT_LOG = "var/james/var/portcullis/decisions";
+    /** The options {@code report} takes (for {@link CliArgs#parse}). */
+    static final String[] OPTIONS = {"--config", "--log", "--day", "--from", "--to", "--html"};
 
     private ReportCommand() {
     }
@@ -69,6 +75,20 @@ final class ReportCommand {
         }
         out.print(report.render());
         out.flush();
+        if (args.option("--html").isPresent()) {
+            Path html = Paths.get(args.option("--html").get());
+            try {
+                Path parent = html.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.write(html, report.renderHtml().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.println("report: cannot write " + html + ": " + e);
+                return 1;
+            }
+            err.println("report: HTML written to " + html);
+        }
         return 0;
     }
 

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.TreeSet;
  * The daily report over one or more decision log directories (one per James node, or copies of them): totals per
  * action; refusals (reject and tempfail) by reason, list, rule, nameserver, client network (/24, /64) and hour;
  * the top refused senders; observe-mode results apart; log overflow and DNS health lines. Plain text, in a fixed
- * order (counts descending, then names), so the same lines always give the same text.
+ * order (counts descending, then names), so the same lines always give the same text. This class reads and
+ * counts (the model); {@link TextReport} and {@link HtmlReport} render it.
  */
 public final class DecisionReport {
     static final int TOP = 10;
@@ -45,19 +47,42 @@ public final class DecisionReport {
     private final Map<String, Long> dnsHealth = new TreeMap<>();
 
     /** Counts for one side (enforced, or observe mode). */
-    private static final class Side {
-        long decisions;
-        final Map<String, Long> actions = new HashMap<>();
-        final Map<String, Long> pipelineActions = new HashMap<>();
-        long refusals;
-        final Map<String, Long> reasons = new HashMap<>();
-        final Map<String, Long> lists = new HashMap<>();
-        final Map<String, Long> rules = new HashMap<>();
-        final Map<String, Long> nameservers = new HashMap<>();
-        final Map<String, Long> networks = new HashMap<>();
-        final Map<String, Long> hours = new TreeMap<>();
-        final Map<String, Long> senders = new HashMap<>();
-        final Map<String, Long> refusedStages = new HashMap<>();
+    static final class Side {
+        private long decisions;
+        private final Map<String, Long> actions = new HashMap<>();
+        private final Map<String, Long> pipelineActions = new HashMap<>();
+        private long refusals;
+        private final Map<String, Long> reasons = new HashMap<>();
+        private final Map<String, Long> lists = new HashMap<>();
+        private final Map<String, Long> rules = new HashMap<>();
+        private final Map<String, Long> nameservers = new HashMap<>();
+        private final Map<String, Long> networks = new HashMap<>();
+        private final Map<String, Long> hours = new TreeMap<>();
+        private final Map<String, Long> senders = new HashMap<>();
+        private final Map<String, Long> refusedStages = new HashMap<>();
+
+        long decisions() {
+            return decisions;
+        }
+
+        long refusals() {
+            return refusals;
+        }
+
+        /** Decisions with this action at SMTP time. */
+        long smtp(String action) {
+            return actions.getOrDefault(action, 0L);
+        }
+
+        /** Decisions with this action in the pipeline (mailet). */
+        long pipeline(String action) {
+            return pipelineActions.getOrDefault(action, 0L);
+        }
+
+        /** Refusals per hour of day, "HH:00" to count, by hour. */
+        Map<String, Long> hours() {
+            return Collections.unmodifiableMap(hours);
+        }
     }
 
     public DecisionReport(LocalDate from, LocalDate to) {
@@ -222,122 +247,143 @@ public final class DecisionReport {
         }
     }
 
+    /** The text report (see {@link TextReport}). */
     public String render() {
-        StringBuilder out = new StringBuilder();
-        out.append("Portcullis decision report, ").append(from.equals(to) ? from.toString() : from + " to " + to)
-                .append(" (UTC)\n");
-        out.append("Logs: ");
-        for (int k = 0; k < directories.size(); k++) {
-            out.append(k == 0 ? "" : ", ").append(directories.get(k));
+        return TextReport.render(this);
+    }
+
+    /** The self-contained HTML page with charts (see {@link HtmlReport}). */
+    public String renderHtml() {
+        return HtmlReport.render(this);
+    }
+
+    // ---- the model, read by the renderers ----
+
+    /** One row of a table: a name and its count; {@code more} marks the "(n more)" row summing the rest. */
+    static final class Row {
+        final String key;
+        final long count;
+        final boolean more;
+
+        Row(String key, long count, boolean more) {
+            this.key = key;
+            this.count = count;
+            this.more = more;
         }
-        out.append(" (").append(files).append(files == 1 ? " file" : " files").append(")\n");
-        out.append("Nodes: ");
-        if (nodes.isEmpty()) {
-            out.append("none");
+    }
+
+    /** One titled table of counts, rows in report order. */
+    static final class Table {
+        final String title;
+        final List<Row> rows;
+
+        Table(String title, List<Row> rows) {
+            this.title = title;
+            this.rows = rows;
         }
-        boolean first = true;
-        for (Map.Entry<String, Long> e : nodes.entrySet()) {
-            out.append(first ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append(')');
-            first = false;
-        }
-        out.append('\n');
-        if (unreadable > 0) {
-            out.append("Unreadable lines skipped: ").append(unreadable).append('\n');
-        }
-        out.append('\n');
-        out.append("Decisions: ").append(enforced.decisions).append('\n');
-        out.append(String.format(Locale.ROOT, "  %-27s%9s%9s%n", "action", "smtp", "pipeline"));
-        TreeSet<String> others = new TreeSet<>(enforced.actions.keySet());
-        others.addAll(enforced.pipelineActions.keySet());
+    }
+
+    /** "2026-11-26" or "2026-11-20 to 2026-11-26". */
+    String period() {
+        return from.equals(to) ? from.toString() : from + " to " + to;
+    }
+
+    List<Path> directories() {
+        return Collections.unmodifiableList(directories);
+    }
+
+    int files() {
+        return files;
+    }
+
+    int unreadable() {
+        return unreadable;
+    }
+
+    /** Decisions per node, by node name. */
+    Map<String, Long> nodes() {
+        return Collections.unmodifiableMap(nodes);
+    }
+
+    Side enforced() {
+        return enforced;
+    }
+
+    Side observed() {
+        return observed;
+    }
+
+    long overflowDropped() {
+        return overflowDropped;
+    }
+
+    /** Overflow per node, by node name. */
+    Map<String, Long> overflowByNode() {
+        return Collections.unmodifiableMap(overflowByNode);
+    }
+
+    /** DNS health events, counts descending. */
+    List<Row> dnsHealth() {
+        return rows(dnsHealth, Integer.MAX_VALUE);
+    }
+
+    /** The actions to show for a side: the known ones in a fixed order, then any others seen, by name. */
+    static List<String> actions(Side s) {
+        TreeSet<String> others = new TreeSet<>(s.actions.keySet());
+        others.addAll(s.pipelineActions.keySet());
         others.removeAll(ACTIONS);
         List<String> all = new ArrayList<>(ACTIONS);
         all.addAll(others);
-        for (String a : all) {
-            out.append(String.format(Locale.ROOT, "  %-27s%9d%9d%n", a, enforced.actions.getOrDefault(a, 0L),
-                    enforced.pipelineActions.getOrDefault(a, 0L)));
-        }
-        out.append('\n');
-        out.append("Refused (reject + tempfail): ").append(enforced.refusals).append('\n');
-        details(out, enforced);
-
-        out.append("Observe mode (logged, not enforced): ").append(observed.decisions).append('\n');
-        if (observed.decisions > 0) {
-            for (String a : ACTIONS) {
-                long n = observed.actions.getOrDefault(a, 0L) + observed.pipelineActions.getOrDefault(a, 0L);
-                if (n > 0) {
-                    row(out, "  ", "would " + a, n);
-                }
-            }
-            out.append("  would have refused: ").append(observed.refusals).append('\n');
-            details(out, observed);
-        } else {
-            out.append('\n');
-        }
-        out.append("Log overflow: ").append(overflowDropped == 0 ? "none"
-                : overflowDropped + " decision(s) not logged").append('\n');
-        for (Map.Entry<String, Long> e : overflowByNode.entrySet()) {
-            row(out, "  ", e.getKey(), e.getValue());
-        }
-        out.append("DNS health:").append(dnsHealth.isEmpty() ? " no events" : "").append('\n');
-        for (Map.Entry<String, Long> e : sorted(dnsHealth)) {
-            row(out, "  ", e.getKey(), e.getValue());
-        }
-        return out.toString();
+        return all;
     }
 
-    private static void details(StringBuilder out, Side s) {
+    /** The refusal tables of a side, in report order; empty tables left out; none when nothing was refused. */
+    static List<Table> details(Side s) {
+        List<Table> out = new ArrayList<>();
         if (s.refusals == 0) {
-            out.append('\n');
-            return;
+            return out;
         }
-        table(out, "by reason", s.reasons);
-        table(out, "by stage", s.refusedStages);
-        table(out, "by list", s.lists);
-        table(out, "by rule", s.rules);
-        table(out, "by nameserver", s.nameservers);
-        table(out, "by client network", s.networks);
-        if (!s.hours.isEmpty()) {
-            out.append("  by hour (UTC)\n");
-            for (Map.Entry<String, Long> e : s.hours.entrySet()) {
-                row(out, "    ", e.getKey(), e.getValue());
-            }
+        table(out, "by reason", rows(s.reasons, TOP));
+        table(out, "by stage", rows(s.refusedStages, TOP));
+        table(out, "by list", rows(s.lists, TOP));
+        table(out, "by rule", rows(s.rules, TOP));
+        table(out, "by nameserver", rows(s.nameservers, TOP));
+        table(out, "by client network", rows(s.networks, TOP));
+        List<Row> hours = new ArrayList<>();
+        for (Map.Entry<String, Long> e : s.hours.entrySet()) {
+            hours.add(new Row(e.getKey(), e.getValue(), false));
         }
-        table(out, "top refused senders", s.senders);
-        out.append('\n');
+        table(out, HOURS, hours);
+        table(out, "top refused senders", rows(s.senders, TOP));
+        return out;
     }
 
-    private static void table(StringBuilder out, String title, Map<String, Long> counts) {
-        if (counts.isEmpty()) {
-            return;
-        }
-        out.append("  ").append(title).append('\n');
-        List<Map.Entry<String, Long>> rows = sorted(counts);
-        for (int k = 0; k < rows.size() && k < TOP; k++) {
-            row(out, "    ", rows.get(k).getKey(), rows.get(k).getValue());
-        }
-        if (rows.size() > TOP) {
-            long rest = 0;
-            for (int k = TOP; k < rows.size(); k++) {
-                rest += rows.get(k).getValue();
-            }
-            row(out, "    ", "(" + (rows.size() - TOP) + " more)", rest);
+    static final String HOURS = "by hour (UTC)";
+
+    private static void table(List<Table> out, String title, List<Row> rows) {
+        if (!rows.isEmpty()) {
+            out.add(new Table(title, Collections.unmodifiableList(rows)));
         }
     }
 
-    private static List<Map.Entry<String, Long>> sorted(Map<String, Long> counts) {
-        List<Map.Entry<String, Long>> rows = new ArrayList<>(counts.entrySet());
-        rows.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey())
+    /** Counts descending then names; past {@code top} rows, one "(n more)" row with the rest's sum. */
+    private static List<Row> rows(Map<String, Long> counts, int top) {
+        List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
+        sorted.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey())
                 : Long.compare(b.getValue(), a.getValue()));
-        return rows;
-    }
-
-    private static void row(StringBuilder out, String indent, String key, long n) {
-        out.append(indent).append(key);
-        int pad = Math.max(1, 36 - indent.length() - key.length());
-        for (int k = 0; k < pad; k++) {
-            out.append(' ');
+        List<Row> rows = new ArrayList<>();
+        long rest = 0;
+        for (int k = 0; k < sorted.size(); k++) {
+            if (k < top) {
+                rows.add(new Row(sorted.get(k).getKey(), sorted.get(k).getValue(), false));
+            } else {
+                rest += sorted.get(k).getValue();
+            }
         }
-        out.append(String.format(Locale.ROOT, "%7d", n)).append('\n');
+        if (sorted.size() > top) {
+            rows.add(new Row("(" + (sorted.size() - top) + " more)", rest, true));
+        }
+        return rows;
     }
 
     private static String str(Map<String, Object> m, String key) {

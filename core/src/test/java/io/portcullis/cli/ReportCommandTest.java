@@ -20,7 +20,7 @@ class ReportCommandTest {
     private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-27T09:00:00Z"), ZoneOffset.UTC);
 
     private int run(String... args) {
-        return ReportCommand.run(CliArgs.parse(args, "--config", "--log", "--day", "--from", "--to"),
+        return ReportCommand.run(CliArgs.parse(args, ReportCommand.OPTIONS),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 NOW);
     }
@@ -61,6 +61,28 @@ class ReportCommandTest {
                 "2026-11-25", "--to", "2026-11-26")).isZero();
         assertThat(text()).contains("2026-11-25 to 2026-11-26").contains("Nodes: mx1 (1), mx2 (2)")
                 .contains("Decisions: 3\n");
+    }
+
+    @Test
+    void htmlWritesTheSamePageAsTheTextReport(@TempDir Path tmp) throws Exception {
+        day(tmp.resolve("mx1"), "2026-11-27", "reject", "tag");
+        Path page = tmp.resolve("out").resolve("report.html");
+        assertThat(run("--log", tmp.resolve("mx1").toString(), "--html", page.toString())).isZero();
+        assertThat(text()).contains("Decisions: 2\n"); // text still on stdout
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("HTML written to " + page);
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<h1>Portcullis decision report, 2026-11-27 (UTC)</h1>")
+                .contains("<h2>Decisions: 2</h2>").contains("<h2>Refused (reject + tempfail): 1</h2>")
+                .contains("<svg").doesNotContain("<script");
+    }
+
+    @Test
+    void htmlToAnUnwritablePlaceFails(@TempDir Path tmp) throws Exception {
+        day(tmp.resolve("mx1"), "2026-11-27", "reject");
+        Files.createDirectories(tmp.resolve("dir.html"));
+        assertThat(run("--log", tmp.resolve("mx1").toString(), "--html", tmp.resolve("dir.html").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot write");
     }
 
     @Test

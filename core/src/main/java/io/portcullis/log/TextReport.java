@@ -1,0 +1,92 @@
+package io.portcullis.log;
+
+import io.portcullis.log.DecisionReport.Row;
+import io.portcullis.log.DecisionReport.Side;
+import io.portcullis.log.DecisionReport.Table;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The plain-text rendering of a {@link DecisionReport} (stdout of {@code ./portcullis report}; golden-tested). */
+final class TextReport {
+    private TextReport() {
+    }
+
+    static String render(DecisionReport r) {
+        StringBuilder out = new StringBuilder();
+        out.append("Portcullis decision report, ").append(r.period()).append(" (UTC)\n");
+        out.append("Logs: ");
+        for (int k = 0; k < r.directories().size(); k++) {
+            out.append(k == 0 ? "" : ", ").append(r.directories().get(k));
+        }
+        out.append(" (").append(r.files()).append(r.files() == 1 ? " file" : " files").append(")\n");
+        out.append("Nodes: ");
+        if (r.nodes().isEmpty()) {
+            out.append("none");
+        }
+        boolean first = true;
+        for (Map.Entry<String, Long> e : r.nodes().entrySet()) {
+            out.append(first ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append(')');
+            first = false;
+        }
+        out.append('\n');
+        if (r.unreadable() > 0) {
+            out.append("Unreadable lines skipped: ").append(r.unreadable()).append('\n');
+        }
+        out.append('\n');
+        Side enforced = r.enforced();
+        out.append("Decisions: ").append(enforced.decisions()).append('\n');
+        out.append(String.format(Locale.ROOT, "  %-27s%9s%9s%n", "action", "smtp", "pipeline"));
+        for (String a : DecisionReport.actions(enforced)) {
+            out.append(String.format(Locale.ROOT, "  %-27s%9d%9d%n", a, enforced.smtp(a), enforced.pipeline(a)));
+        }
+        out.append('\n');
+        out.append("Refused (reject + tempfail): ").append(enforced.refusals()).append('\n');
+        details(out, enforced);
+
+        Side observed = r.observed();
+        out.append("Observe mode (logged, not enforced): ").append(observed.decisions()).append('\n');
+        if (observed.decisions() > 0) {
+            for (String a : DecisionReport.ACTIONS) {
+                long n = observed.smtp(a) + observed.pipeline(a);
+                if (n > 0) {
+                    row(out, "  ", "would " + a, n);
+                }
+            }
+            out.append("  would have refused: ").append(observed.refusals()).append('\n');
+            details(out, observed);
+        } else {
+            out.append('\n');
+        }
+        out.append("Log overflow: ").append(r.overflowDropped() == 0 ? "none"
+                : r.overflowDropped() + " decision(s) not logged").append('\n');
+        for (Map.Entry<String, Long> e : r.overflowByNode().entrySet()) {
+            row(out, "  ", e.getKey(), e.getValue());
+        }
+        List<Row> dns = r.dnsHealth();
+        out.append("DNS health:").append(dns.isEmpty() ? " no events" : "").append('\n');
+        for (Row e : dns) {
+            row(out, "  ", e.key, e.count);
+        }
+        return out.toString();
+    }
+
+    private static void details(StringBuilder out, Side s) {
+        for (Table t : DecisionReport.details(s)) {
+            out.append("  ").append(t.title).append('\n');
+            for (Row e : t.rows) {
+                row(out, "    ", e.key, e.count);
+            }
+        }
+        out.append('\n');
+    }
+
+    private static void row(StringBuilder out, String indent, String key, long n) {
+        out.append(indent).append(key);
+        int pad = Math.max(1, 36 - indent.length() - key.length());
+        for (int k = 0; k < pad; k++) {
+            out.append(' ');
+        }
+        out.append(String.format(Locale.ROOT, "%7d", n)).append('\n');
+    }
+}
