@@ -1,10 +1,8 @@
 package io.portcullis.testing;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +55,7 @@ public final class KnotServer implements AutoCloseable {
         }
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
+            int port = ChildServers.freeLoopbackPort();
             try {
                 return startOn(workDir.resolve("knot-" + port), zones, port);
             } catch (IOException e) {
@@ -118,20 +116,6 @@ public final class KnotServer implements AutoCloseable {
         throw new IOException("knotd did not answer within 10 s on port " + port);
     }
 
-    private static int freePort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException busy) {
-                    // UDP side taken; try another
-                }
-            }
-        }
-        throw new IOException("no free loopback port");
-    }
-
     public InetSocketAddress address() {
         return address;
     }
@@ -147,14 +131,6 @@ public final class KnotServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildServers.stop(process);
     }
 }

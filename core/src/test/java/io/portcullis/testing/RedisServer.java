@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ public final class RedisServer implements AutoCloseable {
         }
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
+            int port = ChildServers.freeLoopbackPort();
             try {
                 return startOn(workDir.resolve("redis-" + port), port);
             } catch (IOException e) {
@@ -99,12 +98,6 @@ public final class RedisServer implements AutoCloseable {
         return command(port, command);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return tcp.getLocalPort();
-        }
-    }
-
     public int port() {
         return port;
     }
@@ -116,14 +109,6 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildServers.stop(process);
     }
 }
