@@ -12,6 +12,7 @@ import io.portcullis.nameservers.NameserverSettings;
 import io.portcullis.nameservers.NsAllowList;
 import io.portcullis.net.AllowList;
 import io.portcullis.net.Networks;
+import io.portcullis.policy.CheckModes;
 import io.portcullis.policy.Policy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,7 +133,7 @@ public final class PortcullisConfig {
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
             SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
-            LogSettings.DEFAULTS);
+            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL);
 
     private final String source;
     private final Policy policy;
@@ -145,10 +146,12 @@ public final class PortcullisConfig {
     private final StoreConfig store;
     /** log.* ({@link LogSettings}): the decision log. */
     private final LogSettings log;
+    /** *.mode ({@link ModeSettings}): checks, lists and rules in observe mode. */
+    private final CheckModes modes;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
-            LogSettings log) {
+            LogSettings log, CheckModes modes) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -159,6 +162,7 @@ public final class PortcullisConfig {
         this.nameservers = nameservers;
         this.store = store;
         this.log = log;
+        this.modes = modes;
     }
 
     public static PortcullisConfig defaults() {
@@ -196,6 +200,7 @@ public final class PortcullisConfig {
     public static PortcullisConfig parse(Map<String, String> values, String source) {
         Map<String, String> v = new TreeMap<>();
         values.forEach((k, val) -> v.put(k.trim(), val == null ? null : val.trim()));
+        Map<String, String> modeKeys = ModeSettings.extract(v);
 
         double tag = number(v, source, POLICY_TAG, Policy.DEFAULT.tagThreshold());
         double tarpit = number(v, source, POLICY_TARPIT, Policy.DEFAULT.tarpitThreshold());
@@ -256,9 +261,10 @@ public final class PortcullisConfig {
                 parsed(v, source, DNSBL_TRUSTED, Networks::parse, Networks.NONE),
                 parsed(v, source, DNSBL_ALLOW, AllowList::parse, AllowList.NONE));
         NameserverConfig nameservers = parseNameservers(v, source);
+        CheckModes modes = ModeSettings.parse(modeKeys, source, dnsbl.lists(), nameservers.settings().lists());
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
                 SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
-                LogSettings.parse(v, source));
+                LogSettings.parse(v, source), modes);
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -516,13 +522,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store, log);
+                store, log, modes);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store, log);
+                store, log, modes);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -720,13 +726,14 @@ public final class PortcullisConfig {
 
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
-        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log);
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log,
+                modes);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other, log);
+                other, log, modes);
     }
 
     /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
@@ -737,7 +744,18 @@ public final class PortcullisConfig {
     /** A copy with other decision log settings (tests, tools). */
     public PortcullisConfig withLog(LogSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, other);
+                store, other, modes);
+    }
+
+    /** Which checks, lists and rules run in observe mode ({@code *.mode} keys, see {@link ModeSettings}). */
+    public CheckModes modes() {
+        return modes;
+    }
+
+    /** A copy with other check modes (tests, tools). */
+    public PortcullisConfig withModes(CheckModes other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, log, other);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -754,6 +772,7 @@ public final class PortcullisConfig {
         keys.addAll(STORE_KEYS);
         keys.addAll(LogSettings.keys());
         keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
+        keys.addAll(ModeSettings.keys());
         return Collections.unmodifiableList(keys);
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <pre>
  * smtp.enabled                 = true     # false: the handler, even if listed in smtpserver.xml, does nothing
- * smtp.mode                    = enforce  # observe: evaluate, log and attach findings, never refuse or slow down
+ * smtp.mode                    = enforce  # observe: evaluate, log and attach findings, never refuse or tarpit
  * smtp.reject-threshold        = policy.reject-threshold   # score that is refused with 550 (RCPT / end of DATA)
  * smtp.tempfail-threshold      = off      # score that is refused with 451 (below the reject threshold)
  * smtp.tarpit-threshold        = policy.tarpit-threshold   # score from which replies are delayed

@@ -20,7 +20,8 @@ import java.util.Map;
  * ({@code reject|tempfail|tarpit|tag|accept}), {@code observe} (true: observe mode, {@code action} is what
  * <em>would</em> have been done), {@code reason} (a short category: {@code score}, {@code pregreet},
  * {@code remembered}, {@code dns-unknown}), {@code score}, {@code findings} ({@code check}, {@code rule},
- * {@code weight}, {@code reason}), {@code reply} (the SMTP reply sent, or that would have been sent).
+ * {@code weight}, {@code reason}; {@code observe: true} for a finding of a check in observe mode, which did not
+ * count), {@code reply} (the SMTP reply sent, or that would have been sent).
  */
 public final class Decision {
     /** Stages. */
@@ -55,6 +56,7 @@ public final class Decision {
     String reason;
     double score = Double.NaN;
     List<Finding> findings = List.of();
+    List<Finding> observed = List.of();
     String reply;
 
     private Decision(String stage, String action) {
@@ -123,6 +125,15 @@ public final class Decision {
         return this;
     }
 
+    /**
+     * Findings of checks in observe mode: written after {@link #findings} with {@code "observe": true}; they did
+     * not count towards an enforced decision.
+     */
+    public Decision observed(List<Finding> list) {
+        this.observed = list == null ? List.of() : list;
+        return this;
+    }
+
     /** The SMTP reply, e.g. {@code 550 5.7.1 Rejected: ...}. */
     public Decision reply(String text) {
         this.reply = text;
@@ -143,6 +154,7 @@ public final class Decision {
         d.reason = reason;
         d.score = score;
         d.findings = findings;
+        d.observed = observed;
         d.reply = reply;
         return d;
     }
@@ -155,8 +167,14 @@ public final class Decision {
         return action;
     }
 
+    /** The findings that counted (for an observe decision: every finding behind it). */
     public List<Finding> findings() {
         return findings;
+    }
+
+    /** Findings of checks in observe mode. */
+    public List<Finding> observedFindings() {
+        return observed;
     }
 
     public boolean isObserve() {
@@ -187,23 +205,31 @@ public final class Decision {
         if (!Double.isNaN(score)) {
             m.put("score", score);
         }
-        if (!findings.isEmpty()) {
+        if (!findings.isEmpty() || !observed.isEmpty()) {
             List<Object> fs = new ArrayList<>();
-            for (Finding f : findings) {
-                if (fs.size() >= FINDINGS_MAX) {
-                    break;
-                }
-                Map<String, Object> fm = new LinkedHashMap<>();
-                fm.put("check", Text.headerSafe(f.check(), 40));
-                fm.put("rule", Text.headerSafe(f.rule(), 80));
-                fm.put("weight", f.score());
-                fm.put("reason", Text.headerSafe(f.detail(), REASON_MAX));
-                fs.add(fm);
-            }
+            addFindings(fs, findings, false);
+            addFindings(fs, observed, true);
             m.put("findings", fs);
         }
         putText(m, "reply", reply, 400);
         return Json.write(m);
+    }
+
+    private static void addFindings(List<Object> out, List<Finding> list, boolean observedOnes) {
+        for (Finding f : list) {
+            if (out.size() >= FINDINGS_MAX) {
+                return;
+            }
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("check", Text.headerSafe(f.check(), 40));
+            fm.put("rule", Text.headerSafe(f.rule(), 80));
+            fm.put("weight", f.score());
+            fm.put("reason", Text.headerSafe(f.detail(), REASON_MAX));
+            if (observedOnes) {
+                fm.put("observe", Boolean.TRUE);
+            }
+            out.add(fm);
+        }
     }
 
     private static void putText(Map<String, Object> m, String key, String value, int max) {

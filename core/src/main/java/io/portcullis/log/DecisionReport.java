@@ -178,6 +178,9 @@ public final class DecisionReport {
         side.refusedStages.merge(orElse(str(m, "stage"), "?"), 1L, Long::sum);
         List<Object> findings = m.get("findings") instanceof List ? (List<Object>) m.get("findings") : List.of();
         TreeSet<String> checks = new TreeSet<>();
+        // Findings marked "observe" did not count: an enforced refusal is not theirs; an observe-mode refusal
+        // that has them is theirs alone (the enforced findings did not refuse on their own).
+        boolean wantObserved = side == observed && hasObservedFinding(findings);
         for (Object fo : findings) {
             if (!(fo instanceof Map)) {
                 continue;
@@ -185,7 +188,7 @@ public final class DecisionReport {
             Map<String, Object> f = (Map<String, Object>) fo;
             String check = orElse(str(f, "check"), "?");
             String rule = orElse(str(f, "rule"), "?");
-            if (num(f, "weight") <= 0) {
+            if (num(f, "weight") <= 0 || Boolean.TRUE.equals(f.get("observe")) != wantObserved) {
                 continue;
             }
             checks.add(check);
@@ -217,6 +220,16 @@ public final class DecisionReport {
         if (sender != null) {
             side.senders.merge(sender.isEmpty() ? "<>" : sender, 1L, Long::sum);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean hasObservedFinding(List<Object> findings) {
+        for (Object fo : findings) {
+            if (fo instanceof Map && Boolean.TRUE.equals(((Map<String, Object>) fo).get("observe"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The client's network: {@code a.b.c.0/24} for IPv4, {@code x:x:x:x::/64} for IPv6. */

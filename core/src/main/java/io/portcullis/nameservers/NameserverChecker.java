@@ -219,7 +219,8 @@ public final class NameserverChecker {
         return new NsResult(h, serves, status, hits, unknowns);
     }
 
-    private static String sourceOf(ListSpec list) {
+    /** The source id of a nameserver list's findings: {@code ns-name:<id>} or {@code ns-ip:<id>}. */
+    public static String sourceOf(ListSpec list) {
         return list.kind().id() + ":" + list.id();
     }
 

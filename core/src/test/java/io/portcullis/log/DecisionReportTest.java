@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import io.portcullis.verdict.Finding;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Golden test of the text report over a fixed set of log lines from two nodes. */
@@ -49,5 +52,31 @@ class DecisionReportTest {
         assertThat(DecisionReport.network("2001:db8:1:2::99")).isEqualTo("2001:db8:1:2::/64");
         assertThat(DecisionReport.network("[2001:DB8::1]")).isEqualTo("2001:db8:0:0::/64");
         assertThat(DecisionReport.network("not-an-address")).isEqualTo("not-an-address");
+    }
+
+    @Test
+    void observedFindingsAreCountedOnTheObserveSideOnly() {
+        Instant t = Instant.parse("2026-11-26T10:00:00Z");
+        Finding zen = new Finding("dnsbl", "zen", 12, "client-ip listed");
+        Finding dyn = new Finding("dnsbl", "dyn", 6, "client-ip listed");
+        Finding date = new Finding("headers", "INVALID_DATE", 16, "bad date");
+        // Enforced refusal by a header rule, with an observed list on the side.
+        String enforced = Decision.of(Decision.DATA, Decision.REJECT).time(t).client("192.0.2.1").reason("score")
+                .score(16).findings(List.of(date)).observed(List.of(zen)).toJson("mx1");
+        // What the observed list would have refused (an enforced finding under the threshold plus the observed one).
+        String would = Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.2").observe(true)
+                .reason("score").score(18).findings(List.of(dyn)).observed(List.of(zen)).toJson("mx1");
+        assertThat(enforced).contains("{\"check\": \"dnsbl\", \"rule\": \"zen\", \"weight\": 12, "
+                + "\"reason\": \"client-ip listed\", \"observe\": true}");
+        DecisionReport r = new DecisionReport(LocalDate.parse("2026-11-26"), LocalDate.parse("2026-11-26"));
+        r.add(enforced);
+        r.add(would);
+        String text = r.render();
+        String enforcedPart = text.substring(0, text.indexOf("Observe mode"));
+        String observePart = text.substring(text.indexOf("Observe mode"));
+        assertThat(enforcedPart).contains("Refused (reject + tempfail): 1\n").contains("INVALID_DATE")
+                .doesNotContain("zen");
+        assertThat(observePart).contains("would have refused: 1\n").containsPattern("by list\n +zen +1\n")
+                .doesNotContain("dyn");
     }
 }

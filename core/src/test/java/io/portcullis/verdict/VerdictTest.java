@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.policy.Action;
+import io.portcullis.policy.CheckModes;
 import io.portcullis.policy.Policy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,33 @@ class VerdictTest {
     @Test
     void policyRejectsUnorderedThresholds() {
         assertThatThrownBy(() -> new Policy(10, 5, 15)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void observedFindingsDoNotCountButSayWhatWouldHaveHappened() {
+        Policy p = new Policy(5, 10, 15);
+        CheckModes modes = CheckModes.builder().observeRule("dnsbl", "zen").build();
+        Finding zen = new Finding("dnsbl", "zen", 12, "listed");
+        Finding date = new Finding("headers", "INVALID_DATE", 5, "bad date");
+        Verdict v = Verdict.of(List.of(zen, date), p, modes);
+        assertThat(v.findings()).containsExactly(date);
+        assertThat(v.observed()).containsExactly(zen);
+        assertThat(v.score()).isEqualTo(5.0);
+        assertThat(v.action()).isEqualTo(Action.TAG);
+        assertThat(v.wouldScore()).isEqualTo(17.0);
+        assertThat(v.wouldAction()).isEqualTo(Action.REJECT);
+
+        Verdict all = Verdict.of(List.of(zen, date), p);
+        assertThat(all.observed()).isEmpty();
+        assertThat(all.wouldAction()).isEqualTo(all.action()).isEqualTo(Action.REJECT);
+    }
+
+    @Test
+    void aWholeCheckInObserveMode() {
+        CheckModes modes = CheckModes.builder().observeCheck("headers").build();
+        Verdict v = Verdict.of(List.of(new Finding("headers", "A", 20, "")), Policy.DEFAULT, modes);
+        assertThat(v.findings()).isEmpty();
+        assertThat(v.action()).isEqualTo(Action.ACCEPT);
+        assertThat(v.wouldAction()).isEqualTo(Action.REJECT);
     }
 }

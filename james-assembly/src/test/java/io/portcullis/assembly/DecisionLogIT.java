@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with weight 20 (over the reject threshold 15), {@code dyn} lists 127.0.0.4 with weight 6 (tag, under the tarpit
  * threshold 10), 127.0.0.1 is clean. A rejected, a tagged and a clean transaction give the expected lines, and the
  * report over them the expected counts; in {@code smtp.mode = observe} a listed client is logged as "would reject"
- * and its mail is delivered.
+ * and its mail is delivered; with one list in observe mode ({@code dnsbl.list.bl.mode = observe}) its listing is
+ * logged as "would reject" and the mail delivered untouched, while the other list is still enforced.
  */
 class DecisionLogIT {
     private static final String USER = PortcullisServer.DEMO_USER;
@@ -52,12 +53,12 @@ class DecisionLogIT {
         }
     }
 
-    static GuiceJamesServer james(Path dir, String node, String mode) throws Exception {
+    static GuiceJamesServer james(Path dir, String node, String mode, String... extra) throws Exception {
         Path repo = TestPaths.repository();
         WorkingDirectory.prepare(repo.resolve("conf"), dir, "127.0.0.1:0", "127.0.0.1:0", null);
         assertThat(WorkingDirectory.enableSmtpHandler(dir)).isTrue();
         WorkingDirectory.dropConfiguredLists(dir);
-        WorkingDirectory.appendProperties(dir, "added by DecisionLogIT", List.of(
+        List<String> properties = new ArrayList<>(List.of(
                 "dns.servers = " + knot.hostPort(),
                 "dns.timeout-ms = 1000",
                 "dnsbl.list.bl = bl.test=127.0.0.2*20",
@@ -67,6 +68,8 @@ class DecisionLogIT {
                 "smtp.mode = " + mode,
                 "nameservers.enabled = false",
                 "log.node = " + node));
+        properties.addAll(List.of(extra));
+        WorkingDirectory.appendProperties(dir, "added by DecisionLogIT", properties);
         return PortcullisServer.start(dir);
     }
 
@@ -175,9 +178,12 @@ class DecisionLogIT {
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             String report = new DecisionReport(today.minusDays(1), today).read(log).render();
             System.out.println(report);
-            // 127.0.0.2 scores over the tarpit threshold too: tarpitted from EHLO on, then refused at RCPT.
-            assertThat(count(lines, "\"stage\": \"helo\"", "\"client\": \"127.0.0.2\"", "\"action\": \"tarpit\"",
-                    "\"score\": 20")).isEqualTo(1);
+            // 127.0.0.2 scores over the tarpit threshold too: tarpitted from the first reply after its listing
+            // arrived (EHLO, or MAIL on a loaded machine), then refused at RCPT.
+            assertThat(count(lines, "\"client\": \"127.0.0.2\"", "\"action\": \"tarpit\"", "\"score\": 20"))
+                    .isEqualTo(1);
+            assertThat(lines.stream().filter(l -> l.contains("\"action\": \"tarpit\""))
+                    .allMatch(l -> l.contains("\"stage\": \"helo\"") || l.contains("\"stage\": \"mail\""))).isTrue();
             assertThat(report).contains("Nodes: it-enforce (4)")
                     .containsPattern("\n  tarpit +1 +0\n")
                     .containsPattern("\n  reject +1 +0\n")
@@ -236,6 +242,52 @@ class DecisionLogIT {
                     .contains("Observe mode (logged, not enforced): 2\n")
                     .containsPattern("would reject +2\n")
                     .contains("would have refused: 2\n");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aListInObserveModeLogsWouldRejectAndLeavesTheMailUntouched() throws Exception {
+        Path dir = work.resolve("observe-list");
+        GuiceJamesServer server = james(dir, "it-observe-list", "enforce", "dnsbl.list.bl.mode = observe");
+        Path log = dir.resolve("var/portcullis/decisions");
+        try {
+            int port = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+            ImapMailbox mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
+                    PortcullisServer.DEMO_PASSWORD);
+            String observed = token();
+            long start = System.nanoTime();
+            assertThat(send(port, "127.0.0.2", conformant(observed))).startsWith("250");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String tagged = token();
+            assertThat(send(port, "127.0.0.4", conformant(tagged))).startsWith("250");
+
+            // Delivered to INBOX as sent: no Portcullis header, not tarpitted (the enforced score is 0).
+            byte[] message = mailbox.await("INBOX", observed);
+            assertThat(message).isNotNull();
+            assertThat(MailClients.headers(message)).doesNotContain("X-Portcullis");
+            assertThat(millis).as("transaction of the observed client, ms").isLessThan(5000);
+            // The enforced list still acts: dyn tags.
+            assertThat(MailClients.headers(mailbox.await("Spam", tagged))).contains("X-Portcullis-Score: 6.0");
+
+            List<String> lines = awaitLine(log, l -> l.contains("\"stage\": \"pipeline\"") && l.contains(tagged));
+            lines.forEach(l -> System.out.println("DecisionLogIT: " + l));
+            assertThat(count(lines, "\"stage\": \"rcpt\"", "\"client\": \"127.0.0.2\"", "\"action\": \"reject\"",
+                    "\"observe\": true", "\"score\": 20", "\"rule\": \"bl\"", "\"reply\": \"550 5.7.1 Rejected: "))
+                    .isEqualTo(1);
+            assertThat(count(lines, "\"client\": \"127.0.0.2\"", "\"action\": \"tarpit\"")).isZero();
+            assertThat(count(lines, "\"client\": \"127.0.0.2\"", "\"action\": \"reject\"")).isEqualTo(1);
+            assertThat(count(lines, "\"stage\": \"data\"", "\"client\": \"127.0.0.4\"", "\"action\": \"tag\"",
+                    "\"rule\": \"dyn\"")).isEqualTo(1);
+
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            String report = new DecisionReport(today.minusDays(1), today).read(log).render();
+            System.out.println(report);
+            assertThat(report).contains("Refused (reject + tempfail): 0\n")
+                    .containsPattern("would reject +1\n")
+                    .contains("would have refused: 1\n")
+                    .containsPattern("Observe mode[^\n]*\n(.*\n)*? +by list\n +bl +1\n");
         } finally {
             server.stop();
         }

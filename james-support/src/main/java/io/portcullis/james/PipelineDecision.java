@@ -16,12 +16,25 @@ public final class PipelineDecision {
 
     /** Offers the decision {@code action} ({@code tag}, {@code accept}) on {@code mail} to the runtime's log. */
     public static void record(PortcullisRuntime runtime, Mail mail, Verdict verdict, String action) {
+        record(runtime, mail, action, false, verdict.score(), verdict);
+    }
+
+    /**
+     * Offers the observe-mode decision {@code action}: what the pipeline would have done with the observed checks
+     * enforced (their findings marked {@code observe}).
+     */
+    public static void recordObserved(PortcullisRuntime runtime, Mail mail, Verdict verdict, String action) {
+        record(runtime, mail, action, true, verdict.wouldScore(), verdict);
+    }
+
+    private static void record(PortcullisRuntime runtime, Mail mail, String action, boolean observe, double score,
+            Verdict verdict) {
         if (!runtime.decisionLog().active()) {
             return;
         }
         try {
-            Decision d = Decision.of(Decision.PIPELINE, action).reason("score").score(verdict.score())
-                    .findings(verdict.findings());
+            Decision d = Decision.of(Decision.PIPELINE, action).observe(observe).reason("score").score(score)
+                    .findings(verdict.findings()).observed(verdict.observed());
             d.client(mail.getRemoteAddr());
             String host = mail.getRemoteHost();
             if (host != null && !host.equals(mail.getRemoteAddr())) {

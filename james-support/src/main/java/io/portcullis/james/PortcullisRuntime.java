@@ -256,12 +256,20 @@ public class PortcullisRuntime {
     }
 
     /**
-     * All findings recorded on the mail, running the header check first if no earlier stage recorded it
-     * (attribute {@value MailAttributes#CHECKS_NAME} lacks {@code headers}). The header findings are stored back
-     * on the mail, so later matchers and mailets do not repeat the work. Never throws: a message that cannot be
-     * read gives no header findings (logged).
+     * The enforced findings of the mail: {@link #allFindings} without those of checks, lists and rules in observe
+     * mode ({@code *.mode} keys). Matchers act on these only, so an observed check never changes where mail goes.
      */
     public List<Finding> findings(Mail mail) {
+        return config.modes().enforced(allFindings(mail));
+    }
+
+    /**
+     * All findings recorded on the mail (observed ones included), running the header check first if no earlier
+     * stage recorded it (attribute {@value MailAttributes#CHECKS_NAME} lacks {@code headers}). The header findings
+     * are stored back on the mail, so later matchers and mailets do not repeat the work. Never throws: a message
+     * that cannot be read gives no header findings (logged).
+     */
+    public List<Finding> allFindings(Mail mail) {
         if (!MailAttributes.checks(mail).contains(HeaderChecker.CHECK)) {
             List<Finding> headerFindings;
             try {
@@ -383,7 +391,7 @@ public class PortcullisRuntime {
         }
     }
 
-    /** The header findings of the mail (computing them if needed). */
+    /** The enforced header findings of the mail (computing them if needed). */
     public List<Finding> headerFindings(Mail mail) {
         List<Finding> out = new ArrayList<>();
         for (Finding f : findings(mail)) {

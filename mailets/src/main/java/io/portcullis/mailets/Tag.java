@@ -111,9 +111,14 @@ public class Tag extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Settings s = settings;
-        List<Finding> findings = runtime.findings(mail);
-        Verdict verdict = Verdict.of(findings, s.policy);
+        Verdict verdict = Verdict.of(runtime.allFindings(mail), s.policy, runtime.config().modes());
+        List<Finding> findings = verdict.findings();
         MailAttributes.storeVerdict(mail, verdict);
+        if (verdict.wouldAction().compareTo(verdict.action()) > 0) {
+            // An observed check would have made it worse: logged as an observe-mode decision, mail untouched.
+            io.portcullis.james.PipelineDecision.recordObserved(runtime, mail, verdict,
+                    verdict.wouldAction().compareTo(Action.TAG) >= 0 ? "tag" : "accept");
+        }
 
         MimeMessage message = mail.getMessage();
         removeForgedHeaders(message);

@@ -1,11 +1,11 @@
 package io.portcullis.smtp;
 
-import io.portcullis.dnsbl.DnsblChecker;
 import io.portcullis.log.Decision;
 import io.portcullis.log.DecisionLog;
+import io.portcullis.policy.CheckModes;
 import io.portcullis.policy.Policy;
 import io.portcullis.verdict.Finding;
-import java.util.ArrayList;
+import io.portcullis.verdict.Verdict;
 import java.util.List;
 import java.util.Optional;
 import org.apache.james.core.MaybeSender;
@@ -26,14 +26,21 @@ final class DecisionRecorder {
     static final class Context {
         final String stage;
         final double score;
+        /** The score with the findings of observed checks counted too. */
+        final double wouldScore;
         final List<Finding> findings;
+        /** Findings of checks in observe mode. */
+        final List<Finding> observed;
         final String messageId;
         final int recipients;
 
-        Context(String stage, double score, List<Finding> findings, String messageId, int recipients) {
+        Context(String stage, double score, double wouldScore, List<Finding> findings, List<Finding> observed,
+                String messageId, int recipients) {
             this.stage = stage;
             this.score = score;
+            this.wouldScore = wouldScore;
             this.findings = findings;
+            this.observed = observed;
             this.messageId = messageId;
             this.recipients = recipients;
         }
@@ -46,22 +53,22 @@ final class DecisionRecorder {
     }
 
     /** At RCPT: the connection's evidence so far. */
-    static void note(SMTPSession session, Evidence e) {
+    static void note(SMTPSession session, Evidence e, CheckModes modes) {
         try {
-            List<Finding> findings = new ArrayList<>(e.findings);
-            findings.addAll(DnsblChecker.findings(e.results));
-            session.setAttachment(CONTEXT, new Context(Decision.RCPT, e.score(), findings, null, -1),
-                    ProtocolSession.State.Transaction);
+            List<Finding> all = e.allFindings();
+            session.setAttachment(CONTEXT, new Context(Decision.RCPT, e.score(), e.wouldScore(), modes.enforced(all),
+                    modes.observed(all), null, -1), ProtocolSession.State.Transaction);
         } catch (RuntimeException ex) {
             // never in the way of the reply
         }
     }
 
     /** At end of DATA: the verdict over the whole message. */
-    static void note(SMTPSession session, double score, List<Finding> findings, Mail mail) {
+    static void note(SMTPSession session, Verdict v, Mail mail) {
         try {
-            session.setAttachment(CONTEXT, new Context(Decision.DATA, score, findings, messageId(mail),
-                    mail.getRecipients() == null ? -1 : mail.getRecipients().size()), ProtocolSession.State.Transaction);
+            session.setAttachment(CONTEXT, new Context(Decision.DATA, v.score(), v.wouldScore(), v.findings(),
+                    v.observed(), messageId(mail), mail.getRecipients() == null ? -1 : mail.getRecipients().size()),
+                    ProtocolSession.State.Transaction);
         } catch (RuntimeException ex) {
             // never in the way of the reply
         }
@@ -81,7 +88,27 @@ final class DecisionRecorder {
             Decision d = base(session, soft ? Decision.TEMPFAIL : Decision.REJECT, c).observe(observe)
                     .reason(reason).reply(code + " " + text);
             if (c.isPresent() && reason.equals("score")) {
-                d.score(c.get().score).findings(c.get().findings);
+                d.score(c.get().score).findings(c.get().findings).observed(c.get().observed);
+            }
+            log.offer(d);
+        } catch (RuntimeException ex) {
+            // never in the way of the reply
+        }
+    }
+
+    /**
+     * What the checks in observe mode would have done ({@code action}: reject, tempfail, tarpit, tag) had they been
+     * enforced, with the reply that would have been sent (refusals); the mail goes on as the enforced checks decide.
+     */
+    static void wouldHave(DecisionLog log, SMTPSession session, String action, String reply) {
+        if (!log.active()) {
+            return;
+        }
+        try {
+            Optional<Context> c = session.getAttachment(CONTEXT, ProtocolSession.State.Transaction);
+            Decision d = base(session, action, c).observe(true).reason("score").reply(reply);
+            if (c.isPresent()) {
+                d.score(c.get().wouldScore).findings(c.get().findings).observed(c.get().observed);
             }
             log.offer(d);
         } catch (RuntimeException ex) {
@@ -90,17 +117,17 @@ final class DecisionRecorder {
     }
 
     /** A connection starts being tarpitted (stage of the command whose reply is delayed). */
-    static void tarpitted(DecisionLog log, SMTPSession session, Evidence e, Object handler) {
+    static void tarpitted(DecisionLog log, SMTPSession session, Evidence e, CheckModes modes, Object handler) {
         if (!log.active()) {
             return;
         }
         try {
             double score = e.score();
-            List<Finding> findings = new ArrayList<>(e.findings);
-            findings.addAll(DnsblChecker.findings(e.results));
+            List<Finding> all = e.allFindings();
+            List<Finding> findings = modes.enforced(all);
             Optional<Context> c = session.getAttachment(CONTEXT, ProtocolSession.State.Transaction);
             Decision d = base(session, Decision.TARPIT, c).reason(findings.isEmpty() ? "remembered" : "score")
-                    .score(score).findings(findings);
+                    .score(score).findings(findings).observed(modes.observed(all));
             log.offer(withStage(d, stageOf(handler)));
         } catch (RuntimeException ex) {
             // never in the way of the reply
@@ -115,13 +142,13 @@ final class DecisionRecorder {
         try {
             Optional<Context> c = session.getAttachment(CONTEXT, ProtocolSession.State.Transaction);
             if (c.isEmpty() || !Decision.DATA.equals(c.get().stage)
-                    || (c.get().findings.isEmpty() && !tarpitted)) {
+                    || (c.get().findings.isEmpty() && c.get().observed.isEmpty() && !tarpitted)) {
                 return;
             }
             String action = tarpitted ? Decision.TARPIT
                     : c.get().score >= policy.tagThreshold() ? Decision.TAG : Decision.ACCEPT;
             log.offer(base(session, action, c).observe(observe && tarpitted).reason("score").score(c.get().score)
-                    .findings(c.get().findings).reply("250"));
+                    .findings(c.get().findings).observed(c.get().observed).reply("250"));
         } catch (RuntimeException ex) {
             // never in the way of the reply
         }

@@ -1,5 +1,6 @@
 package io.portcullis.smtp;
 
+import io.portcullis.config.ModeSettings;
 import io.portcullis.config.SmtpSettings;
 import io.portcullis.dnsbl.ListResult;
 import io.portcullis.dnsbl.ListStatus;
@@ -112,7 +113,11 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
             }
             PortcullisSmtpHandler.Conn conn = oc.get();
             ProtocolTransport transport = ((ProtocolSessionImpl) session).getProtocolTransport();
-            Hold hold = new Hold(session, transport, conn, greeting, s);
+            // Drop early talkers only when enforcing: in observe mode (smtp.mode, smtp.greeting.mode) they are
+            // flagged with a finding that does not count.
+            boolean drop = s.greetingDrop && !s.observe && !runtime.config().modes().observes(
+                    ModeSettings.SMTP_CHECK, ModeSettings.PREGREET);
+            Hold hold = new Hold(session, transport, conn, greeting, s, drop);
             session.setAttachment(HOLD, hold, ProtocolSession.State.Connection);
             session.pushLineHandler(hold);
             HELD.incrementAndGet();
@@ -171,14 +176,16 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
         private final PortcullisSmtpHandler.Conn conn;
         private final Response greeting;
         private final SmtpSettings settings;
+        private final boolean drop;
         private final long connectNanos;
         private boolean done;
         private int earlyLines;
         private ScheduledFuture<?> task;
 
         Hold(ProtocolSession session, ProtocolTransport transport, PortcullisSmtpHandler.Conn conn, Response greeting,
-                SmtpSettings settings) {
+                SmtpSettings settings, boolean drop) {
             this.session = session;
+            this.drop = drop;
             this.transport = transport;
             this.conn = conn;
             this.greeting = greeting;
@@ -277,9 +284,9 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
                 LOGGER.info("Portcullis: pregreet from {}: '{}' {} ms after connect ({})",
                         conn.client.getHostAddress(), text,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectNanos),
-                        settings.greetingDrop ? "dropped" : "flagged");
+                        drop ? "dropped" : "flagged");
             }
-            if (settings.greetingDrop) {
+            if (drop) {
                 cancel();
                 DROPPED.incrementAndGet();
                 SMTPResponse r = new SMTPResponse(settings.greetingDropCode,

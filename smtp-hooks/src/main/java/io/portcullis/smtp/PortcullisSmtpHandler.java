@@ -116,7 +116,8 @@ import org.slf4j.LoggerFactory;
  * {@code smtp}/{@code PREGREET} (scored {@code smtp.greeting.score}) at RCPT and end of DATA.
  *
  * <p>{@code smtp.mode = observe} computes and logs everything and attaches the findings, but never refuses or
- * delays. Thread-safe: per-connection state lives in the session; shared state is atomic.
+ * tarpits; it still waits for unfinished lookups (up to the budget) as enforce mode does, so the log says what
+ * enforce mode would have done. Thread-safe: per-connection state lives in the session; shared state is atomic.
  */
 public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloHook, MailHook, RcptHook,
         JamesMessageHook, DisconnectHandler<SMTPSession>, ProtocolHandlerResultHandler<Response, ProtocolSession> {
@@ -198,6 +199,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         /** End of the wait budget of the current transaction (set at MAIL FROM). */
         long txDeadlineNanos;
         boolean tarpitted;
+        /** An observe-mode decision ("would have refused") was logged for the current transaction. */
+        boolean wouldLogged;
         boolean counted;
         int delayed;
         volatile boolean pregreet;
@@ -332,7 +335,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             if (dnsbl != null && hasNameLists() && conn.helo != null && MailTargetsView.isName(conn.helo)) {
                 conn.heloLists = dnsbl.check(DnsblTargets.builder().name(Identity.HELO, conn.helo).build());
             }
-            if (!s.observe && conn.gate != null) {
+            if (conn.gate != null) { // observe mode waits too: it logs what enforce would do
                 long left = s.budgetMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - conn.connectNanos);
                 conn.gate.awaitEvidence(conn.connectionEvidence(), left);
             }
@@ -353,6 +356,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             conn.senderLists = done();
             conn.senderDomain = null;
             conn.nameservers = CompletableFuture.completedFuture(null);
+            conn.wouldLogged = false;
             conn.txDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings().budgetMs);
             startNameservers(session, conn, sender);
             if (exempt(session, conn)) {
@@ -367,7 +371,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                     conn.senderLists = dnsbl.check(DnsblTargets.builder().name(Identity.MAIL_FROM, domain).build());
                 }
             }
-            if (!s.observe && conn.gate != null) {
+            if (conn.gate != null) { // observe mode waits too: it logs what enforce would do
                 conn.gate.awaitEvidence(CompletableFuture.allOf(conn.connectionEvidence(), conn.senderLists,
                         conn.nameservers), budgetLeft(conn));
             }
@@ -426,7 +430,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                     + " recently sent spam here", false);
         }
         Evidence e = evidence(conn);
-        DecisionRecorder.note(session, e);
+        DecisionRecorder.note(session, e, runtime.config().modes());
         double score = e.score();
         if (score >= s.rejectThreshold) {
             return refuse(s, session, "550", "5.7.1 Rejected: " + e.reason(), false);
@@ -437,7 +441,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         if (s.tempfailOnUnknown && e.clientUnknown) {
             return refuse(s, session, "451", "4.4.3 DNS lists did not answer in time, try again later", true);
         }
-        if (!s.observe && conn.gate != null) {
+        wouldRefuse(s, session, conn, e.wouldScore(), e.reason(true));
+        if (conn.gate != null) { // observe mode waits too: it logs what enforce would do
             conn.gate.awaitEvidence(CompletableFuture.allOf(conn.connectionEvidence(), conn.senderLists),
                     budgetLeft(conn));
         }
@@ -450,7 +455,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     }
 
     private Evidence evidence(Conn conn) {
-        Evidence e = new Evidence();
+        Evidence e = new Evidence(runtime.config().modes());
         e.add(conn.clientLists, true);
         e.add(conn.rdnsLists, false);
         e.add(conn.heloLists, false);
@@ -465,13 +470,13 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     }
 
     /** Check {@code smtp}: the greeting test's finding ({@link PortcullisGreetingHandler}). */
-    static final String SMTP_CHECK = "smtp";
+    static final String SMTP_CHECK = io.portcullis.config.ModeSettings.SMTP_CHECK;
 
     private List<Finding> smtpFindings(Conn conn) {
         if (!conn.pregreet) {
             return List.of();
         }
-        return List.of(new Finding(SMTP_CHECK, "PREGREET", settings().greetingScore,
+        return List.of(new Finding(SMTP_CHECK, io.portcullis.config.ModeSettings.PREGREET, settings().greetingScore,
                 "client talked before the greeting"));
     }
 
@@ -486,6 +491,26 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         LOGGER.info("Portcullis: {} {} to {}", code, text, session.getRemoteAddress());
         return HookResult.builder().hookReturnCode(soft ? HookReturnCode.denySoft() : HookReturnCode.deny())
                 .smtpReturnCode(code).smtpDescription(text).build();
+    }
+
+    /**
+     * Checks in observe mode: logs, once per transaction, the refusal they would have caused had they been
+     * enforced ({@code wouldScore} counts their findings). Nothing is refused.
+     */
+    private boolean wouldRefuse(SmtpSettings s, SMTPSession session, Conn conn, double wouldScore, String reason) {
+        if (conn.wouldLogged) {
+            return true;
+        }
+        if (wouldScore >= s.rejectThreshold) {
+            conn.wouldLogged = true;
+            DecisionRecorder.wouldHave(runtime.decisionLog(), session, io.portcullis.log.Decision.REJECT,
+                    "550 " + Text.headerSafe("5.7.1 Rejected: " + reason, 400));
+        } else if (wouldScore >= s.tempfailThreshold) {
+            conn.wouldLogged = true;
+            DecisionRecorder.wouldHave(runtime.decisionLog(), session, io.portcullis.log.Decision.TEMPFAIL,
+                    "451 " + Text.headerSafe("4.7.1 Try again later: " + reason, 400));
+        }
+        return conn.wouldLogged;
     }
 
     boolean isLocalPostmasterOrAbuse(MailAddress rcpt) {
@@ -551,9 +576,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             all.addAll(smtpFindings);
         }
         all.addAll(attachNameservers(conn, mail));
-        Verdict verdict = Verdict.of(all, config.policy());
+        Verdict verdict = Verdict.of(all, config.policy(), config.modes());
         MailAttributes.storeVerdict(mail, verdict);
-        DecisionRecorder.note(session, verdict.score(), verdict.findings(), mail);
+        DecisionRecorder.note(session, verdict, mail);
 
         if (relay || conn.allowListed || hasExemptRecipient(mail.getRecipients())) {
             return HookResult.DECLINED;
@@ -563,6 +588,10 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         }
         if (verdict.score() >= s.tempfailThreshold) {
             return refuse(s, session, "451", "4.7.1 Try again later: " + reason(verdict), true);
+        }
+        if (!verdict.observed().isEmpty() && !wouldRefuse(s, session, conn, verdict.wouldScore(),
+                reason(verdict, true))) {
+            wouldAccept(s, session, conn, verdict);
         }
         if (verdict.score() >= s.tarpitThreshold) {
             markTarpit(conn, s);
@@ -674,9 +703,33 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         return false;
     }
 
+    /**
+     * Checks in observe mode that would have tarpitted or tagged an accepted message: logged as an observe-mode
+     * decision (the message goes on as the enforced checks decide).
+     */
+    private void wouldAccept(SmtpSettings s, SMTPSession session, Conn conn, Verdict verdict) {
+        double would = verdict.wouldScore();
+        String action = would >= s.tarpitThreshold && verdict.score() < s.tarpitThreshold && !conn.tarpitted
+                ? io.portcullis.log.Decision.TARPIT
+                : verdict.wouldAction().compareTo(io.portcullis.policy.Action.TAG) >= 0
+                        && verdict.action().compareTo(io.portcullis.policy.Action.TAG) < 0
+                        ? io.portcullis.log.Decision.TAG : null;
+        if (action != null) {
+            DecisionRecorder.wouldHave(runtime.decisionLog(), session, action, "250");
+        }
+    }
+
     /** {@code score 16.5: headers MISSING_DATE, MISSING_FROM; client-ip 127.0.0.2 listed in bl.test}. */
     static String reason(Verdict v) {
+        return reason(v, false);
+    }
+
+    /** As {@link #reason(Verdict)}; with {@code withObserved}, the observed findings and the would-be score. */
+    static String reason(Verdict v, boolean withObserved) {
         List<Finding> sorted = new ArrayList<>(v.findings());
+        if (withObserved) {
+            sorted.addAll(v.observed());
+        }
         sorted.sort((a, b) -> Double.compare(b.score(), a.score()));
         List<String> parts = new ArrayList<>();
         for (Finding f : sorted) {
@@ -685,7 +738,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             }
             parts.add(DnsblChecker.CHECK.equals(f.check()) ? firstWords(f.detail()) : f.check() + " " + f.rule());
         }
-        return "score " + v.score() + ": " + String.join("; ", parts);
+        return "score " + (withObserved ? v.wouldScore() : v.score()) + ": " + String.join("; ", parts);
     }
 
     /** The DNSBL detail up to the return codes: {@code client-ip 127.0.0.2 listed in bl.test}. */
@@ -725,7 +778,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                 boolean remembered = s.tarpitRemembered && Boolean.TRUE.equals(conn.remembered.getNow(false));
                 if (remembered || evidence(conn).score() >= s.tarpitThreshold) {
                     markTarpit(conn, s);
-                    DecisionRecorder.tarpitted(runtime.decisionLog(), (SMTPSession) session, evidence(conn), handler);
+                    DecisionRecorder.tarpitted(runtime.decisionLog(), (SMTPSession) session, evidence(conn),
+                            runtime.config().modes(), handler);
                 }
             }
             if (!conn.tarpitted) {
