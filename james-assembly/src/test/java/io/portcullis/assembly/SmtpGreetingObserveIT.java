@@ -1,0 +1,73 @@
+package io.portcullis.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.testing.KnotServer;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The greeting test in observe mode ({@code smtp.greeting.mode = observe}) with action {@code drop}: the listed
+ * 127.0.0.2 talks before the greeting, is neither dropped nor refused (its {@code PREGREET} finding does not
+ * count), and the decision log says it would have been rejected for it.
+ */
+class SmtpGreetingObserveIT {
+    static final int DELAY = 1000;
+    private static final String USER = PortcullisServer.DEMO_USER;
+
+    @TempDir
+    static Path work;
+    static KnotServer knot;
+    static GuiceJamesServer server;
+    static int smtpPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
+        server = SmtpGreetingIT.startJames(work.resolve("james"), knot, List.of(
+                "smtp.greeting.clients = suspicious",
+                "smtp.greeting.delay-ms = " + DELAY,
+                "smtp.greeting.action = drop",
+                "smtp.greeting.mode = observe",
+                "log.node = it-greeting-observe"));
+        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        if (knot != null) {
+            knot.close();
+        }
+    }
+
+    @Test
+    void earlyTalkerIsNotDroppedButLoggedAsWouldReject() throws Exception {
+        long dropped = SmtpGreetingIT.counter("pregreetDropped");
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+            d.write("EHLO early.example.net\r\n");
+            String greeting = d.greeting();
+            assertThat(greeting).startsWith("220-").contains("\n220 ");
+            // The early EHLO was swallowed (no reply to a command sent before the greeting); the dialog goes on.
+            assertThat(d.command("EHLO client.example.net")).startsWith("250");
+            assertThat(d.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("250");
+        }
+        assertThat(SmtpGreetingIT.counter("pregreetDropped")).isEqualTo(dropped);
+
+        Path log = work.resolve("james/var/portcullis/decisions");
+        List<String> lines = DecisionLogIT.awaitLine(log, l -> l.contains("PREGREET"));
+        lines.forEach(l -> System.out.println("SmtpGreetingObserveIT: " + l));
+        assertThat(DecisionLogIT.count(lines, "\"stage\": \"rcpt\"", "\"client\": \"127.0.0.2\"",
+                "\"action\": \"reject\"", "\"observe\": true", "\"rule\": \"PREGREET\"")).isEqualTo(1);
+        assertThat(DecisionLogIT.count(lines, "\"action\": \"reject\"")).isEqualTo(1);
+    }
+}
