@@ -1,0 +1,125 @@
+package io.portcullis.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.smtp.PortcullisSmtpHandler;
+import io.portcullis.testing.KnotServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarpit's cap ({@code smtp.tarpit.max-connections = 2}) in a real James 3.8.1: with two tarpitted connections
+ * held, a third tarpit-worthy client is answered {@code 421 4.7.0} and disconnected instead of being held; once a
+ * held connection closes, the next one is tarpitted again. The 421 is in the decision log.
+ */
+class SmtpTarpitCapIT {
+    static final int CAP = 2;
+    static final int DELAY = 300;
+
+    @TempDir
+    static Path work;
+    static KnotServer knot;
+    static GuiceJamesServer server;
+    static int smtpPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
+        Path james = work.resolve("james");
+        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
+        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
+        WorkingDirectory.dropConfiguredLists(james);
+        WorkingDirectory.appendProperties(james, "added by SmtpTarpitCapIT", List.of(
+                "dns.servers = " + knot.hostPort(),
+                "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12", // tarpit band: tarpit 10, reject 15
+                "nameservers.enabled = false",
+                "smtp.tarpit.delay-ms = " + DELAY,
+                "smtp.tarpit.step-ms = 0",
+                "smtp.tarpit.max-connections = " + CAP,
+                "log.node = it-tarpit-cap"));
+        server = PortcullisServer.start(james);
+        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        if (knot != null) {
+            knot.close();
+        }
+    }
+
+    /** Connects as the listed client and sends EHLO and MAIL; returns the dialog and the MAIL reply. */
+    private static SmtpDialog listedClient(List<String> replies) throws IOException {
+        SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort);
+        assertThat(d.greeting()).startsWith("220");
+        replies.add(d.command("EHLO client.example.net"));
+        if (replies.get(replies.size() - 1).startsWith("250")) {
+            replies.add(d.command("MAIL FROM:<alice@example.com>"));
+        }
+        return d;
+    }
+
+    private static boolean closed(SmtpDialog d) {
+        try {
+            return d.readLine() == null;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void beyondTheCapA421AndCloseThenRoomAgain() throws Exception {
+        int before = PortcullisSmtpHandler.tarpittedNow();
+        List<SmtpDialog> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP; i++) {
+                List<String> replies = new ArrayList<>();
+                held.add(listedClient(replies));
+                assertThat(replies).allMatch(r -> r.startsWith("250"));
+            }
+            assertThat(PortcullisSmtpHandler.tarpittedNow()).isEqualTo(before + CAP);
+
+            List<String> replies = new ArrayList<>();
+            try (SmtpDialog third = listedClient(replies)) {
+                String last = replies.get(replies.size() - 1);
+                System.out.println("SmtpTarpitCapIT: third listed client got " + replies);
+                assertThat(last).startsWith("421 4.7.0");
+                assertThat(closed(third)).as("connection closed after the 421").isTrue();
+            }
+            assertThat(PortcullisSmtpHandler.tarpittedNow()).isEqualTo(before + CAP);
+
+            held.remove(0).close();
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (PortcullisSmtpHandler.tarpittedNow() > before + CAP - 1 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            replies.clear();
+            long t0 = System.nanoTime();
+            held.add(listedClient(replies));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("SmtpTarpitCapIT: after one left, the next listed client got " + replies + " in " + ms
+                    + " ms");
+            assertThat(replies).allMatch(r -> r.startsWith("250"));
+            assertThat(ms).as("held again: its replies are delayed").isGreaterThanOrEqualTo(DELAY);
+        } finally {
+            for (SmtpDialog d : held) {
+                d.close();
+            }
+        }
+        Path log = work.resolve("james/var/portcullis/decisions");
+        List<String> lines = DecisionLogIT.awaitLine(log, l -> l.contains("\"reason\": \"tarpit-full\""));
+        assertThat(DecisionLogIT.count(lines, "\"action\": \"tempfail\"", "\"reason\": \"tarpit-full\"",
+                "\"reply\": \"421 4.7.0 Too many slow connections")).isEqualTo(1);
+    }
+}
