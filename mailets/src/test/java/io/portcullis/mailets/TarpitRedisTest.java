@@ -1,0 +1,76 @@
+package io.portcullis.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.SmtpSettings;
+import io.portcullis.james.TarpitMemory;
+import io.portcullis.testing.RedisServer;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarpit memory shared by two James nodes through a real Redis ({@code smtp.tarpit.store = redis://...}): an
+ * address remembered by the {@code Tarpit} mailet on one node is tarpitted by the other; when Redis goes away,
+ * lookups answer "not remembered" instead of failing.
+ */
+class TarpitRedisTest {
+    @TempDir
+    static Path tmp;
+    static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        assumeTrue(RedisServer.isInstalled(), "redis-server is not installed (apt-get install redis-server)");
+        redis = RedisServer.start(tmp);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static SmtpSettings settings(String store) {
+        return PortcullisConfig.parse(Map.of("smtp.tarpit.store", store), "t").smtp();
+    }
+
+    private static boolean remembered(TarpitMemory m, String address) throws Exception {
+        return m.isRemembered(InetAddress.getByName(address)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anAddressRememberedOnOneNodeIsKnownOnTheOther() throws Exception {
+        SmtpSettings s = settings(redis.uri());
+        try (TarpitMemory node1 = new TarpitMemory(s, tmp.resolve("n1"), Clock.systemUTC());
+             TarpitMemory node2 = new TarpitMemory(s, tmp.resolve("n2"), Clock.systemUTC())) {
+            Tarpit mailet = new Tarpit(node1);
+            mailet.init(FakeMailetConfig.builder().mailetName("Tarpit").setProperty("ipv4Prefix", "24").build());
+            mailet.service(FakeMail.builder().name("m").remoteAddr("192.0.2.10").remoteHost("x.example").build());
+
+            assertThat(remembered(node2, "192.0.2.10")).isTrue();
+            assertThat(remembered(node2, "192.0.2.200")).as("the /24").isTrue();
+            assertThat(remembered(node2, "198.51.100.1")).isFalse();
+            assertThat(redis.command("DBSIZE")).as("stored in Redis").isNotEqualTo(":0");
+        }
+    }
+
+    @Test
+    void anUnreachableRedisMeansNotRemembered() throws Exception {
+        try (TarpitMemory m = new TarpitMemory(settings("redis://127.0.0.1:1"), tmp.resolve("n3"),
+                Clock.systemUTC())) {
+            assertThat(remembered(m, "192.0.2.10")).isFalse();
+        }
+    }
+}
