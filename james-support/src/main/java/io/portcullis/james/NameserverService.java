@@ -203,9 +203,28 @@ public final class NameserverService implements AutoCloseable {
             }
             storeView(mail, view.get());
         }
+        return record(view.get(), verdict, skipDomain, mail);
+    }
+
+    /**
+     * Records the sender domains of a <em>reported</em> message (one attached to {@code report}, e.g. spam forwarded
+     * as an attachment to a spam-report address): {@code targets} are its envelope sender (Return-Path) and From
+     * domains, resolved now. As {@link #learn(Mail, LearnedNameservers.Verdict, Predicate)} otherwise.
+     */
+    public int learnReported(NsTargets targets, LearnedNameservers.Verdict verdict, Predicate<String> skipDomain,
+            Mail report) {
+        if (learned == null || targets.isEmpty()) {
+            return 0;
+        }
+        Optional<NameserverView> view = await(checker.resolver().resolve(targets), report, "resolution");
+        return view.isEmpty() ? 0 : record(view.get(), verdict, skipDomain, report);
+    }
+
+    private int record(NameserverView view, LearnedNameservers.Verdict verdict, Predicate<String> skipDomain,
+            Mail mail) {
         List<NsDelegation> senders = new ArrayList<>();
         List<String> domains = new ArrayList<>();
-        for (NsDelegation d : view.get().delegations()) {
+        for (NsDelegation d : view.delegations()) {
             if ((d.identity() == Identity.MAIL_FROM || d.identity() == Identity.FROM_HEADER)
                     && d.status() == NsDelegation.Status.FOUND && !skipDomain.test(d.name())) {
                 senders.add(d);
@@ -217,7 +236,7 @@ public final class NameserverService implements AutoCloseable {
         if (senders.isEmpty()) {
             return 0;
         }
-        NameserverView senderView = new NameserverView(senders, view.get().hosts(), view.get().truncated());
+        NameserverView senderView = new NameserverView(senders, view.hosts(), view.truncated());
         try {
             learned.learn(senderView, verdict).get(budgetMs, TimeUnit.MILLISECONDS);
             return domains.size();

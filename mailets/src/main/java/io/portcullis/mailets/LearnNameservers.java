@@ -3,11 +3,20 @@ package io.portcullis.mailets;
 import io.portcullis.james.NameserverService;
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.nameservers.LearnedNameservers;
+import io.portcullis.nameservers.NsTargets;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.Multipart;
+import javax.mail.Part;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
 import org.apache.james.core.Domain;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -28,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * <mailet match="All" class="io.portcullis.mailets.LearnNameservers">
  *     <mode>ham</mode>
  * </mailet>
+ * <!-- spam reported by local users: forwarded as an attachment to spam@ (or not-spam@ with mode ham) -->
+ * <mailet match="RecipientIs=spam@example.com" class="io.portcullis.mailets.LearnNameservers">
+ *     <source>attached</source>
+ * </mailet>
  * }</pre>
  *
  * <p>Records, in the state store ({@code store.*} in {@code portcullis.properties}: embedded by default,
@@ -43,7 +56,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code mode}: {@code spam} (default) or {@code ham};</li>
  *   <li>{@code includeAuthenticated}: also learn from mail that was authenticated, came from an authorised
- *       network or was created by a mailet (default false: a local user's own domain is never learned).</li>
+ *       network or was created by a mailet (default false: a local user's own domain is never learned);</li>
+ *   <li>{@code source}: {@code message} (default: the mail's own senders) or {@code attached}: the senders
+ *       (Return-Path and From) of the messages attached to it as {@code message/rfc822} parts, at most
+ *       {@value #MAX_ATTACHED} per mail, looked up in nested multiparts too. With {@code attached} only reports
+ *       from local users are believed (SMTP AUTH or an authorised network); others are ignored, so outsiders
+ *       cannot teach the store. The reporter's own mail is not learned.</li>
  * </ul>
  * The server's own domains ({@code MailetContext.isLocalServer}) are never recorded. The mailet uses the
  * nameservers the check already resolved for this mail (attribute {@code io.portcullis.nameservers.view}),
@@ -58,10 +76,13 @@ public class LearnNameservers extends GenericMailet {
     public static final AttributeName LEARNED = AttributeName.of("io.portcullis.nameservers.learned");
 
     private static final Logger LOGGER = LoggerFactory.getLogger(LearnNameservers.class);
+    /** Attached messages learned per report at most. */
+    static final int MAX_ATTACHED = 20;
 
     private final PortcullisRuntime runtime;
     private volatile LearnedNameservers.Verdict verdict = LearnedNameservers.Verdict.SPAM;
     private volatile boolean includeAuthenticated;
+    private volatile boolean attached;
 
     @Inject
     public LearnNameservers(PortcullisRuntime runtime) {
@@ -70,7 +91,7 @@ public class LearnNameservers extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("mode", "includeAuthenticated"));
+        checkInitParameters(Set.of("mode", "includeAuthenticated", "source"));
         String mode = getInitParameter("mode", "spam").trim().toLowerCase(Locale.ROOT);
         if (mode.equals("spam")) {
             verdict = LearnedNameservers.Verdict.SPAM;
@@ -84,6 +105,11 @@ public class LearnNameservers extends GenericMailet {
             throw new MessagingException("LearnNameservers: includeAuthenticated must be true or false, got '" + inc + "'");
         }
         includeAuthenticated = inc.equals("true");
+        String source = getInitParameter("source", "message").trim().toLowerCase(Locale.ROOT);
+        if (!source.equals("message") && !source.equals("attached")) {
+            throw new MessagingException("LearnNameservers: source must be message or attached, got '" + source + "'");
+        }
+        attached = source.equals("attached");
         NameserverService ns = runtime.nameservers();
         if (ns == null || ns.learned() == null) {
             LOGGER.warn("Portcullis: LearnNameservers is used but {} in {}: it will learn nothing",
@@ -109,18 +135,96 @@ public class LearnNameservers extends GenericMailet {
             if (done.isPresent() && mode.equals(done.get().getValue().value())) {
                 return;
             }
-            if (!includeAuthenticated && isLocalOrigin(mail)) {
-                LOGGER.debug("Portcullis: LearnNameservers skips mail {} (authenticated or local origin)", mail.getName());
-                return;
+            int n;
+            if (attached) {
+                if (!isLocalOrigin(mail)) {
+                    LOGGER.info("Portcullis: LearnNameservers ignores the report {} from {}: not from a local user "
+                            + "(SMTP AUTH or an authorised network)", mail.getName(), mail.getRemoteAddr());
+                    return;
+                }
+                n = 0;
+                for (NsTargets t : attachedSenders(mail.getMessage())) {
+                    n += ns.learnReported(t, verdict, this::isLocalDomain, mail);
+                }
+            } else {
+                if (!includeAuthenticated && isLocalOrigin(mail)) {
+                    LOGGER.debug("Portcullis: LearnNameservers skips mail {} (authenticated or local origin)",
+                            mail.getName());
+                    return;
+                }
+                n = ns.learn(mail, verdict, this::isLocalDomain);
             }
-            int n = ns.learn(mail, verdict, this::isLocalDomain);
             if (n > 0) {
                 mail.setAttribute(new Attribute(LEARNED, AttributeValue.of(mode)));
             }
             LOGGER.debug("Portcullis: LearnNameservers recorded {} sender domain(s) of mail {} as {}", n,
                     mail.getName(), mode);
-        } catch (RuntimeException e) {
+        } catch (MessagingException | RuntimeException e) {
             LOGGER.warn("Portcullis: LearnNameservers failed on mail {}; the mail goes on", safeName(mail), e);
+        }
+    }
+
+    /**
+     * The senders (Return-Path, From) of the {@code message/rfc822} parts of {@code message}, in nested multiparts
+     * too; at most {@value #MAX_ATTACHED}. Unreadable parts are skipped.
+     */
+    static List<NsTargets> attachedSenders(Part message) {
+        List<NsTargets> out = new ArrayList<>();
+        collect(message, out, 0);
+        return out;
+    }
+
+    private static void collect(Part part, List<NsTargets> out, int depth) {
+        if (out.size() >= MAX_ATTACHED || depth > 4) {
+            return;
+        }
+        try {
+            if (depth > 0 && part.isMimeType("message/rfc822")) {
+                Object content = part.getContent();
+                if (content instanceof MimeMessage) {
+                    NsTargets t = senders((MimeMessage) content);
+                    if (!t.isEmpty()) {
+                        out.add(t);
+                    }
+                }
+                return;
+            }
+            if (part.isMimeType("multipart/*")) {
+                Object content = part.getContent();
+                if (content instanceof Multipart) {
+                    Multipart mp = (Multipart) content;
+                    for (int i = 0; i < mp.getCount() && out.size() < MAX_ATTACHED; i++) {
+                        collect(mp.getBodyPart(i), out, depth + 1);
+                    }
+                }
+            }
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOGGER.debug("Portcullis: LearnNameservers skips an unreadable part", e);
+        }
+    }
+
+    private static NsTargets senders(MimeMessage m) throws MessagingException {
+        NsTargets.Builder b = NsTargets.builder();
+        domainOf(m.getHeader("Return-Path", ",")).ifPresent(b::mailFrom);
+        domainOf(m.getHeader("From", ",")).ifPresent(b::fromHeader);
+        return b.build();
+    }
+
+    /** The domain of the first address of a header value, if any. */
+    private static Optional<String> domainOf(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            InternetAddress[] a = InternetAddress.parseHeader(header, false);
+            if (a.length == 0 || a[0].getAddress() == null) {
+                return Optional.empty();
+            }
+            String address = a[0].getAddress();
+            int at = address.lastIndexOf('@');
+            return at > 0 && at < address.length() - 1 ? Optional.of(address.substring(at + 1)) : Optional.empty();
+        } catch (AddressException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

@@ -10,7 +10,11 @@ import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.store.JournalStateStore;
 import io.portcullis.testing.KnotServer;
 import io.portcullis.verdict.Finding;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Properties;
+import javax.mail.Session;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,6 +210,60 @@ class LearnNameserversTest {
     }
 
     /** Closes the runtime (store lock, DNS client) at the end of a block. */
+    /** A report forwarding the given domains' messages as message/rfc822 attachments (one nested in a multipart). */
+    static FakeMail report(boolean authenticated, String... domains) throws MessagingException {
+        StringBuilder b = new StringBuilder("From: Demo <demo@portcullis.test>\r\nTo: spam@portcullis.test\r\n"
+                + "Subject: spam report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n"
+                + "\r\n--outer\r\nContent-Type: text/plain\r\n\r\nThese are spam.\r\n");
+        for (int i = 0; i < domains.length; i++) {
+            String attached = "Return-Path: <bounce@" + domains[i] + ">\r\nFrom: \"News\" <news@" + domains[i]
+                    + ">\r\nSubject: offer " + i + "\r\n\r\nBuy now.\r\n";
+            if (i == 0) {
+                b.append("--outer\r\nContent-Type: multipart/mixed; boundary=\"inner\"\r\n\r\n--inner\r\n"
+                        + "Content-Type: message/rfc822\r\n\r\n").append(attached).append("--inner--\r\n");
+            } else {
+                b.append("--outer\r\nContent-Type: message/rfc822\r\n\r\n").append(attached);
+            }
+        }
+        b.append("--outer--\r\n");
+        MimeMessage msg = new MimeMessage(Session.getDefaultInstance(new Properties()),
+                new ByteArrayInputStream(b.toString().getBytes(StandardCharsets.US_ASCII)));
+        FakeMail m = FakeMail.builder().name("report").remoteAddr("192.0.2.50").remoteHost("client.example")
+                .sender("demo@portcullis.test").recipient("spam@portcullis.test").mimeMessage(msg).build();
+        if (authenticated) {
+            m.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("demo@portcullis.test")));
+        }
+        return m;
+    }
+
+    @Test
+    void attachedReportsFromLocalUsersTeachTheirSendersNameservers() throws Exception {
+        try (AutoCloseableRuntime h = new AutoCloseableRuntime(runtime())) {
+            LearnNameservers learn = new LearnNameservers(h.r);
+            learn.init(FakeMailetConfig.builder().mailetName("LearnNameservers").setProperty("source", "attached")
+                    .build());
+            assertThat(LearnNameservers.attachedSenders(report(true, "spam1.test", "spam2.test").getMessage()))
+                    .extracting(t -> t.names().values().toString())
+                    .containsExactly("[spam1.test, spam1.test]", "[spam2.test, spam2.test]");
+
+            learn.service(report(false, "spam1.test", "spam2.test", "spam3.test", "spam4.test", "spam5.test"));
+            assertThat(learnedFindings(h.r, "newcomer.test")).as("an outsider's report is not believed").isEmpty();
+
+            learn.service(report(true, "spam1.test", "spam2.test", "spam3.test", "spam4.test", "spam5.test"));
+            assertThat(learnedFindings(h.r, "newcomer.test")).singleElement()
+                    .satisfies(f -> assertThat(f.detail()).contains("ns1.learnhost.test serves 5 "));
+        }
+    }
+
+    @Test
+    void sourceMustBeMessageOrAttached() {
+        try (AutoCloseableRuntime h = new AutoCloseableRuntime(runtime())) {
+            assertThatThrownBy(() -> new LearnNameservers(h.r).init(FakeMailetConfig.builder()
+                    .mailetName("LearnNameservers").setProperty("source", "forwarded").build()))
+                    .hasMessageContaining("source").hasMessageContaining("forwarded");
+        }
+    }
+
     static final class AutoCloseableRuntime implements AutoCloseable {
         final PortcullisRuntime r;
 
