@@ -86,6 +86,15 @@ import java.util.function.Function;
  * log.retention-days       = 30
  * log.queue-size           = 10000
  * log.node                 =       # default: the host name
+ * report.enabled           = false # daily decision report by mail (see ReportSettings)
+ * report.time              = 06:00 # HH:MM in report.zone
+ * report.zone              = system
+ * report.period            = yesterday  # or today (the day so far)
+ * report.recipients        =       # comma-separated addresses, besides the postmaster
+ * report.postmaster        = true  # also mail James's postmaster
+ * report.sender            =       # default: James's postmaster
+ * report.logs              =       # extra decision log folders (other nodes) merged into the report
+ * report.html              = true  # text + HTML (multipart/alternative); false: text only
  * </pre>
  */
 public final class PortcullisConfig {
@@ -132,7 +141,7 @@ public final class PortcullisConfig {
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
             SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
-            LogSettings.DEFAULTS);
+            LogSettings.DEFAULTS, ReportSettings.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -145,10 +154,12 @@ public final class PortcullisConfig {
     private final StoreConfig store;
     /** log.* ({@link LogSettings}): the decision log. */
     private final LogSettings log;
+    /** report.* ({@link ReportSettings}): the daily mailed report. */
+    private final ReportSettings report;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
-            LogSettings log) {
+            LogSettings log, ReportSettings report) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -159,6 +170,7 @@ public final class PortcullisConfig {
         this.nameservers = nameservers;
         this.store = store;
         this.log = log;
+        this.report = report;
     }
 
     public static PortcullisConfig defaults() {
@@ -219,7 +231,8 @@ public final class PortcullisConfig {
                 continue;
             }
             if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX) // parseNameservers, parseStore
-                    || key.startsWith(LogSettings.PREFIX)) { // log.*: LogSettings
+                    || key.startsWith(LogSettings.PREFIX) // log.*: LogSettings
+                    || key.startsWith(ReportSettings.PREFIX)) { // report.*: ReportSettings
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -258,7 +271,7 @@ public final class PortcullisConfig {
         NameserverConfig nameservers = parseNameservers(v, source);
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
                 SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
-                LogSettings.parse(v, source));
+                LogSettings.parse(v, source), ReportSettings.parse(v, source));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -516,13 +529,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store, log);
+                store, log, report);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store, log);
+                store, log, report);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -720,13 +733,14 @@ public final class PortcullisConfig {
 
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
-        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log);
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log,
+                report);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other, log);
+                other, log, report);
     }
 
     /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
@@ -737,7 +751,18 @@ public final class PortcullisConfig {
     /** A copy with other decision log settings (tests, tools). */
     public PortcullisConfig withLog(LogSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, other);
+                store, other, report);
+    }
+
+    /** The daily mailed report settings ({@code report.*} keys, see {@link ReportSettings}). */
+    public ReportSettings report() {
+        return report;
+    }
+
+    /** A copy with other report settings (tests, tools). */
+    public PortcullisConfig withReport(ReportSettings other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, log, other);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -753,6 +778,7 @@ public final class PortcullisConfig {
         keys.add(NS_LIST_PREFIX + "<ID>.reason");
         keys.addAll(STORE_KEYS);
         keys.addAll(LogSettings.keys());
+        keys.addAll(ReportSettings.keys());
         keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
         return Collections.unmodifiableList(keys);
     }
