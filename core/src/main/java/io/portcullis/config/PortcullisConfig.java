@@ -87,6 +87,15 @@ import java.util.function.Function;
  * log.retention-days       = 30
  * log.queue-size           = 10000
  * log.node                 =       # default: the host name
+ * report.enabled           = false # daily decision report by mail (see ReportSettings)
+ * report.time              = 06:00 # HH:MM in report.zone
+ * report.zone              = system
+ * report.period            = yesterday  # or today (the day so far)
+ * report.recipients        =       # comma-separated addresses, besides the postmaster
+ * report.postmaster        = true  # also mail James's postmaster
+ * report.sender            =       # default: James's postmaster
+ * report.logs              =       # extra decision log folders (other nodes) merged into the report
+ * report.html              = true  # text + HTML (multipart/alternative); false: text only
  * </pre>
  */
 public final class PortcullisConfig {
@@ -133,7 +142,7 @@ public final class PortcullisConfig {
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
             SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
-            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL);
+            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -148,10 +157,12 @@ public final class PortcullisConfig {
     private final LogSettings log;
     /** *.mode ({@link ModeSettings}): checks, lists and rules in observe mode. */
     private final CheckModes modes;
+    /** report.* ({@link ReportSettings}): the daily mailed report. */
+    private final ReportSettings report;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
-            LogSettings log, CheckModes modes) {
+            LogSettings log, CheckModes modes, ReportSettings report) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -163,6 +174,7 @@ public final class PortcullisConfig {
         this.store = store;
         this.log = log;
         this.modes = modes;
+        this.report = report;
     }
 
     public static PortcullisConfig defaults() {
@@ -224,7 +236,8 @@ public final class PortcullisConfig {
                 continue;
             }
             if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX) // parseNameservers, parseStore
-                    || key.startsWith(LogSettings.PREFIX)) { // log.*: LogSettings
+                    || key.startsWith(LogSettings.PREFIX) // log.*: LogSettings
+                    || key.startsWith(ReportSettings.PREFIX)) { // report.*: ReportSettings
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -264,7 +277,7 @@ public final class PortcullisConfig {
         CheckModes modes = ModeSettings.parse(modeKeys, source, dnsbl.lists(), nameservers.settings().lists());
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
                 SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
-                LogSettings.parse(v, source), modes);
+                LogSettings.parse(v, source), modes, ReportSettings.parse(v, source));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -522,13 +535,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store, log, modes);
+                store, log, modes, report);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store, log, modes);
+                store, log, modes, report);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -727,13 +740,13 @@ public final class PortcullisConfig {
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log,
-                modes);
+                modes, report);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other, log, modes);
+                other, log, modes, report);
     }
 
     /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
@@ -744,7 +757,7 @@ public final class PortcullisConfig {
     /** A copy with other decision log settings (tests, tools). */
     public PortcullisConfig withLog(LogSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, other, modes);
+                store, other, modes, report);
     }
 
     /** Which checks, lists and rules run in observe mode ({@code *.mode} keys, see {@link ModeSettings}). */
@@ -752,10 +765,21 @@ public final class PortcullisConfig {
         return modes;
     }
 
+    /** The daily mailed report settings ({@code report.*} keys, see {@link ReportSettings}). */
+    public ReportSettings report() {
+        return report;
+    }
+
+    /** A copy with other report settings (tests, tools). */
+    public PortcullisConfig withReport(ReportSettings other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, log, modes, other);
+    }
+
     /** A copy with other check modes (tests, tools). */
     public PortcullisConfig withModes(CheckModes other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, other);
+                store, log, other, report);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -771,6 +795,7 @@ public final class PortcullisConfig {
         keys.add(NS_LIST_PREFIX + "<ID>.reason");
         keys.addAll(STORE_KEYS);
         keys.addAll(LogSettings.keys());
+        keys.addAll(ReportSettings.keys());
         keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
         keys.addAll(ModeSettings.keys());
         return Collections.unmodifiableList(keys);

@@ -124,6 +124,43 @@ public final class DecisionReport {
         return this;
     }
 
+    /**
+     * As {@link #read}, but a folder that does not exist (yet) counts as one without decisions: it is listed in the
+     * report and adds nothing. Returns whether it existed.
+     */
+    public boolean readIfPresent(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            directories.add(directory);
+            return false;
+        }
+        read(directory);
+        return true;
+    }
+
+    /** Enforced refusals (reject and tempfail, SMTP time and pipeline); observe mode not included. */
+    public long refused() {
+        return enforced.refusals;
+    }
+
+    /**
+     * Tagged messages (enforced): the pipeline's tag decisions (the {@code Tag} mailet, which marks the mail) when
+     * the log has any pipeline decision, otherwise the SMTP handler's, so a message tagged at end of DATA and again
+     * by {@code Tag} counts once.
+     */
+    public long tagged() {
+        return enforced.pipelineActions.isEmpty() ? enforced.smtp(Decision.TAG) : enforced.pipeline(Decision.TAG);
+    }
+
+    /** Enforced decisions, all actions and stages. */
+    public long decisions() {
+        return enforced.decisions;
+    }
+
+    /** The days covered, as text: "2026-11-26" or "2026-11-20 to 2026-11-26". */
+    public String days() {
+        return period();
+    }
+
     /** Adds one log line (lines outside the report's days, or unreadable, are skipped; the latter counted). */
     @SuppressWarnings("unchecked")
     public void add(String line) {

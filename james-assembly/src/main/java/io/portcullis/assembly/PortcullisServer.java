@@ -26,12 +26,16 @@ import org.apache.james.utils.DataProbeImpl;
  * </pre>
  *
  * Provisions the domain {@value #DEMO_DOMAIN} and the user {@value #DEMO_USER} (password {@value #DEMO_PASSWORD}),
+ * and, from the command line, {@value #POSTMASTER_USER} (password {@value #POSTMASTER_PASSWORD}; the daily report),
  * prints a banner with the ports, and stops James cleanly on Ctrl-C. This class only uses James classes.
  */
 public final class PortcullisServer {
     public static final String DEMO_DOMAIN = "portcullis.test";
     public static final String DEMO_USER = "demo@portcullis.test";
     public static final String DEMO_PASSWORD = "demo";
+    /** The postmaster of the sample mailetcontainer.xml (the daily report's default recipient), for the demo. */
+    public static final String POSTMASTER_USER = "postmaster@portcullis.test";
+    public static final String POSTMASTER_PASSWORD = "postmaster";
 
     private PortcullisServer() {
     }
@@ -166,6 +170,7 @@ public final class PortcullisServer {
             WorkingDirectory.prepare(options.conf, work, options.smtp, options.imap, options.extensions);
             applyOverrides(options, work);
             server = start(work);
+            provisionPostmaster(server);
         } catch (Exception e) {
             System.err.println("portcullis: James failed to start: " + rootMessage(e));
             System.err.println("portcullis: (" + work.resolve("conf") + " is a copy of " + options.conf.toAbsolutePath()
@@ -281,13 +286,22 @@ public final class PortcullisServer {
         }
     }
 
+    /** The postmaster's mailbox, so the daily report (report.enabled) can be read in the demo. */
+    static void provisionPostmaster(GuiceJamesServer server) throws Exception {
+        DataProbeImpl data = server.getProbe(DataProbeImpl.class);
+        if (!Arrays.asList(data.listUsers()).contains(POSTMASTER_USER)) {
+            data.addUser(POSTMASTER_USER, POSTMASTER_PASSWORD);
+        }
+    }
+
     static String banner(long millis, Path work, Path conf, String smtpHost, int smtp, String imapHost, int imap) {
         String nl = System.lineSeparator();
         return nl
                 + "Portcullis on Apache James 3.8.1 is ready (started in " + millis + " ms)" + nl
                 + "  SMTP  " + smtpHost + ":" + smtp + "   IMAP  " + imapHost + ":" + imap
                 + "   (no other James server listens)" + nl
-                + "  mailbox " + DEMO_USER + " / password " + DEMO_PASSWORD + nl
+                + "  mailbox " + DEMO_USER + " / password " + DEMO_PASSWORD + "   (and " + POSTMASTER_USER + " / "
+                + POSTMASTER_PASSWORD + ": the daily report, when report.enabled)" + nl
                 + "  configuration " + conf.toAbsolutePath().normalize() + " (copied to " + work.resolve("conf") + ")"
                 + nl + nl
                 + "  send:  swaks --server " + smtpHost + ":" + smtp + " --to " + DEMO_USER + " --from you@example.com" + nl

@@ -28,4 +28,20 @@ class BadConfigurationIT {
         String message = PortcullisServer.rootMessage(thrown);
         assertThat(message).contains("portcullis.properties").contains("policy.tag-threshold").contains("lots");
     }
+
+    @Test
+    void badReportRecipientStopsJamesNamingKeyAndValue() throws Exception {
+        Path repo = TestPaths.repository();
+        WorkingDirectory.prepare(repo.resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
+        Files.write(work.resolve("conf").resolve("portcullis.properties"),
+                "\nreport.enabled = true\nreport.recipients = ops@example.com, ops at example.com\n"
+                        .getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+
+        Throwable thrown = catchThrowable(() -> PortcullisServer.start(work).stop());
+
+        assertThat(thrown).isNotNull();
+        String message = PortcullisServer.rootMessage(thrown);
+        assertThat(message).contains("portcullis.properties").contains("report.recipients")
+                .contains("ops at example.com");
+    }
 }

@@ -23,13 +23,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
-import java.io.Closeable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.annotation.PreDestroy;
-import org.apache.james.onami.lifecycle.DisposingStager;
-import org.apache.james.onami.lifecycle.Stager;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import io.portcullis.dns.DnsjavaClient;
@@ -100,23 +95,9 @@ public class PortcullisRuntime {
                 workingDirectory(fileSystem));
     }
 
-    /**
-     * Guice does not run {@code @PreDestroy} by itself and James runs it only for what its own injector built;
-     * this runtime is usually built by the extension (child) injector. So it registers itself with James's
-     * shutdown stager ({@code Stager<PreDestroy>}, staged by {@code GuiceJamesServer.stop()}); failing that,
-     * with a JVM shutdown hook.
-     */
+    /** Closes this runtime when James stops (see {@link JamesShutdown}). */
     private void closeWhenJamesStops(Injector injector) {
-        try {
-            Object stager = injector.getInstance(Key.get(new TypeLiteral<Stager<PreDestroy>>() { }));
-            if (stager instanceof DisposingStager) {
-                ((DisposingStager<?>) stager).register((Closeable) this::close);
-                return;
-            }
-        } catch (RuntimeException | LinkageError e) {
-            LOGGER.debug("Portcullis: no James shutdown stager", e);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "portcullis-close"));
+        JamesShutdown.register(injector, this::close, "portcullis-close");
     }
 
     /** A runtime for an already-loaded configuration (tests, tools); a relative store.directory is taken from the process's directory. */
