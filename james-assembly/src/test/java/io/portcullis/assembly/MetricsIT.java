@@ -2,18 +2,12 @@ package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.bench.Prometheus;
 import io.portcullis.testing.KnotServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.WebAdminGuiceProbe;
@@ -76,21 +70,11 @@ class MetricsIT {
     }
 
     static String scrape(int port) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/metrics").openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(10000);
-        assertThat(c.getResponseCode()).isEqualTo(200);
-        try (InputStream in = c.getInputStream()) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            in.transferTo(b);
-            return new String(b.toByteArray(), StandardCharsets.UTF_8);
-        }
+        return Prometheus.scrape(port);
     }
 
-    /** The value of the sample {@code name} (without labels) in a Prometheus text scrape. */
     static OptionalDouble value(String scrape, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([-+0-9.eE]+|NaN)$").matcher(scrape);
-        return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
+        return Prometheus.value(scrape, name);
     }
 
     static double valueOf(String scrape, String name) {

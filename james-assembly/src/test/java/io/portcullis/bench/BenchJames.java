@@ -24,10 +24,14 @@ import org.apache.james.modules.protocols.SmtpGuiceProbe;
 final class BenchJames implements AutoCloseable {
     final GuiceJamesServer server;
     final int port;
+    /** WebAdmin's port (Prometheus {@code GET /metrics}), or -1 when not enabled. */
+    final int webAdminPort;
 
-    private BenchJames(GuiceJamesServer server) {
+    private BenchJames(GuiceJamesServer server, boolean metrics) {
         this.server = server;
         this.port = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+        this.webAdminPort = metrics
+                ? server.getProbe(org.apache.james.utils.WebAdminGuiceProbe.class).getWebAdminPort().getValue() : -1;
     }
 
     /**
@@ -37,6 +41,12 @@ final class BenchJames implements AutoCloseable {
      * @param properties lines appended to portcullis.properties (the sample DNS lists are dropped)
      */
     static BenchJames start(Path work, List<String> handlers, List<String> properties) throws Exception {
+        return start(work, handlers, properties, false);
+    }
+
+    /** As {@link #start(Path, List, List)}; with {@code metrics}, WebAdmin's Prometheus route on a free loopback port. */
+    static BenchJames start(Path work, List<String> handlers, List<String> properties, boolean metrics)
+            throws Exception {
         System.setProperty("james.protocols.mdc.hostname", "false");
         WorkingDirectory.prepare(repository().resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
         Path smtpXml = work.resolve("conf/smtpserver.xml");
@@ -48,7 +58,10 @@ final class BenchJames implements AutoCloseable {
         Files.write(smtpXml, xml.replace("<handlerchain>", "<handlerchain>" + lines).getBytes(StandardCharsets.UTF_8));
         WorkingDirectory.dropConfiguredLists(work);
         WorkingDirectory.appendProperties(work, "added by the benchmark", properties);
-        return new BenchJames(PortcullisServer.start(work));
+        if (metrics) {
+            PortcullisServer.writeMetricsEndpoint(work, "127.0.0.1:0");
+        }
+        return new BenchJames(PortcullisServer.start(work), metrics);
     }
 
     static Path repository() {
