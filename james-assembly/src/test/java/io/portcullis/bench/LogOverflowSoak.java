@@ -130,7 +130,7 @@ public final class LogOverflowSoak {
                 "smtp.tarpit.max-delay-ms = 0",
                 "nameservers.enabled = false",
                 "log.node = soak"));
-        Path logDir = work.resolve("var/portcullis/decisions");
+        Path logDir = work.resolve("james/var/portcullis/decisions");
         Path stalled = null;
         switch (mode) {
             case DISABLED:
