@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and by the metric {@code portcullis_decision_log_dropped}.
  */
 class LogOverflowIT {
+    private static final int CLIENTS = 8;
+    private static final int PER_CLIENT = 12;
+    private static final int ACCEPTED = CLIENTS * (PER_CLIENT + LogOverflowSoak.WARM_UP) / 2;
+
     @TempDir
     static Path work;
 
@@ -29,36 +33,15 @@ class LogOverflowIT {
         List<String> delivered = new ArrayList<>();
         LogOverflowSoak.Result r;
         try (KnotServer knot = KnotServer.start(work, LogOverflowSoak.zones())) {
-            r = LogOverflowSoak.run(work.resolve("soak"), knot, LogOverflowSoak.LogMode.OVERFLOW, 8, 12, server -> {
-                int imap = server.getProbe(ImapGuiceProbe.class).getImapPort();
-                try {
-                    // delivery is asynchronous: wait (at most 60 s) for the accepted count in INBOX + Spam
-                    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    do {
-                        delivered.clear();
-                        for (String folder : List.of("INBOX", "Spam")) {
-                            try {
-                                for (byte[] m : MailClients.fetchAll(imap, PortcullisServer.DEMO_USER,
-                                        PortcullisServer.DEMO_PASSWORD, folder)) {
-                                    delivered.add(MailClients.headers(m));
-                                }
-                            } catch (IOException e) {
-                                // Spam not created yet
-                            }
-                        }
-                        Thread.sleep(200);
-                    } while (delivered.size() < 12 * 8 / 2 + 2 && System.nanoTime() < end);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            r = LogOverflowSoak.run(work.resolve("soak"), knot, LogOverflowSoak.LogMode.OVERFLOW, CLIENTS, PER_CLIENT,
+                    server -> awaitDelivery(server.getProbe(ImapGuiceProbe.class).getImapPort(), delivered));
         }
         System.out.println("LogOverflowIT:" + r.row());
         System.out.println(r.report);
         assertThat(r.failures).as("wrong or missing replies").isEmpty();
-        assertThat(r.transactions).isEqualTo(96);
-        // half the transactions are accepted (tagged and clean), plus the two warm-up ones
-        assertThat(r.accepted).hasSize(96 / 2 + 2);
+        assertThat(r.transactions).isEqualTo(CLIENTS * PER_CLIENT);
+        // half the transactions are accepted (tagged and clean), warm-up included
+        assertThat(r.accepted).hasSize(ACCEPTED);
         for (String token : r.accepted) {
             assertThat(delivered).as("mail %s delivered", token).anyMatch(h -> h.contains("<" + token + "@"));
         }
@@ -67,5 +50,28 @@ class LogOverflowIT {
         assertThat(r.droppedReport).isGreaterThanOrEqualTo(r.droppedMetric);
         assertThat(r.report).contains("Log overflow: " + r.droppedReport + " decision(s) not logged");
         assertThat(r.loggedLines).isPositive().isLessThan(r.droppedMetric);
+    }
+
+    /** Headers of the mails in INBOX and Spam, once ACCEPTED are there (delivery is asynchronous; at most 60 s). */
+    private static void awaitDelivery(int imapPort, List<String> delivered) {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try {
+            do {
+                delivered.clear();
+                for (String folder : List.of("INBOX", "Spam")) {
+                    try {
+                        for (byte[] m : MailClients.fetchAll(imapPort, PortcullisServer.DEMO_USER,
+                                PortcullisServer.DEMO_PASSWORD, folder)) {
+                            delivered.add(MailClients.headers(m));
+                        }
+                    } catch (IOException e) {
+                        // Spam not created yet
+                    }
+                }
+                Thread.sleep(200);
+            } while (delivered.size() < ACCEPTED && System.nanoTime() < end);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

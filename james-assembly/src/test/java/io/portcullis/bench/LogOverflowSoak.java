@@ -64,7 +64,7 @@ public final class LogOverflowSoak {
         public final List<Long> decisionReplyNanos;
         /** Wrong or missing replies ("kind: expected X, got Y"); empty when every transaction went as expected. */
         public final List<String> failures;
-        /** Message-ID tokens of the mails accepted with 250 at end of DATA. */
+        /** Message-ID tokens of the mails accepted with 250 at end of DATA (warm-up included). */
         public final List<String> accepted;
         /** {@code portcullis_decision_log_dropped_total} from James's Prometheus route (0 when absent). */
         public final long droppedMetric;
@@ -229,14 +229,24 @@ public final class LogOverflowSoak {
         List<Long> decisionReplies = Collections.synchronizedList(new ArrayList<>());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> accepted = Collections.synchronizedList(new ArrayList<>());
-        // warm-up (not measured): one of each kind
-        for (int k = 0; k < 4; k++) {
-            transaction(james.port, k, "warm-" + mode + "-" + k, new ArrayList<>(), new ArrayList<>(), failures,
-                    accepted);
-        }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long t0 = System.nanoTime();
+        // warm-up (not measured, replies checked): WARM_UP transactions per client, every kind
         List<Future<?>> fs = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            fs.add(pool.submit(() -> {
+                for (int i = 0; i < WARM_UP; i++) {
+                    transaction(james.port, (client + i) % 4, "warm-" + mode.name().toLowerCase() + "-" + client
+                            + "-" + i, new ArrayList<>(), new ArrayList<>(), failures, accepted);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        fs.clear();
+        long t0 = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             int client = c;
             fs.add(pool.submit(() -> {
@@ -257,6 +267,8 @@ public final class LogOverflowSoak {
     }
 
     private static final String[] KIND = {"listed", "broken", "tagged", "clean"};
+    /** Unmeasured transactions per client before the measured ones (a multiple of 4: every kind alike). */
+    public static final int WARM_UP = 8;
 
     /** One transaction of {@code kind}; records reply latencies; a wrong reply is recorded as a failure. */
     private static void transaction(int port, int kind, String token, List<Long> replies, List<Long> decisionReplies,
