@@ -2,15 +2,13 @@ package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.bench.BenchJames;
 import io.portcullis.bench.Prometheus;
 import io.portcullis.testing.KnotServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
-import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.apache.james.utils.WebAdminGuiceProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,18 +28,15 @@ class MetricsIT {
     @TempDir
     static Path work;
     static KnotServer knot;
-    static GuiceJamesServer server;
+    static BenchJames james;
     static int smtpPort;
     static int webAdminPort;
 
     @BeforeAll
     static void start() throws Exception {
         knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        Path james = work.resolve("james");
-        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
-        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
-        WorkingDirectory.dropConfiguredLists(james);
-        WorkingDirectory.appendProperties(james, "added by MetricsIT", List.of(
+        // WebAdmin on loopback with only the Prometheus route, on a free port (as ./portcullis run --metrics)
+        james = BenchJames.start(work.resolve("james"), List.of(BenchJames.SMTP_HANDLER), List.of(
                 "dns.servers = " + knot.hostPort(),
                 "dns.timeout-ms = 1000",
                 "dnsbl.list.bl = bl.test=127.0.0.2*20",
@@ -51,18 +46,15 @@ class MetricsIT {
                 "smtp.tarpit.delay-ms = " + DELAY,
                 "smtp.tarpit.step-ms = 0",
                 "smtp.tarpit.max-delay-ms = " + DELAY,
-                "nameservers.enabled = false"));
-        // WebAdmin on loopback with only the Prometheus route, on a free port (as ./portcullis run --metrics)
-        PortcullisServer.writeMetricsEndpoint(james, "127.0.0.1:0");
-        server = PortcullisServer.start(james);
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-        webAdminPort = server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+                "nameservers.enabled = false"), true);
+        smtpPort = james.port;
+        webAdminPort = james.webAdminPort;
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.stop();
+        if (james != null) {
+            james.close();
         }
         if (knot != null) {
             knot.close();

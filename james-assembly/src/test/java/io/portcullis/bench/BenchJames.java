@@ -20,12 +20,20 @@ import java.util.TreeMap;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 
-/** Shared pieces of the SMTP benchmarks: an in-process James on the repository's conf, a raw SMTP client. */
-final class BenchJames implements AutoCloseable {
-    final GuiceJamesServer server;
-    final int port;
+/**
+ * Shared pieces of the SMTP benchmarks and of the integration tests that use them ({@code MetricsIT},
+ * {@code LogOverflowIT}): an in-process James on a copy of the repository's conf in a temporary working directory
+ * (the Portcullis handler, lists on a test Knot, optionally WebAdmin's Prometheus route), a raw SMTP client.
+ */
+public final class BenchJames implements AutoCloseable {
+    /** The handler line of the Portcullis SMTP handler, for {@link #start}. */
+    public static final String SMTP_HANDLER = "<handler class=\"io.portcullis.smtp.PortcullisSmtpHandler\"/>";
+
+    public final GuiceJamesServer server;
+    /** James's SMTP port. */
+    public final int port;
     /** WebAdmin's port (Prometheus {@code GET /metrics}), or -1 when not enabled. */
-    final int webAdminPort;
+    public final int webAdminPort;
 
     private BenchJames(GuiceJamesServer server, boolean metrics) {
         this.server = server;
@@ -45,7 +53,7 @@ final class BenchJames implements AutoCloseable {
     }
 
     /** As {@link #start(Path, List, List)}; with {@code metrics}, WebAdmin's Prometheus route on a free loopback port. */
-    static BenchJames start(Path work, List<String> handlers, List<String> properties, boolean metrics)
+    public static BenchJames start(Path work, List<String> handlers, List<String> properties, boolean metrics)
             throws Exception {
         System.setProperty("james.protocols.mdc.hostname", "false");
         WorkingDirectory.prepare(repository().resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);

@@ -150,8 +150,8 @@ public final class LogOverflowSoak {
         Result partial;
         Thread reader = null;
         Path copy = work.resolve("log-copy");
-        try (BenchJames james = BenchJames.start(work.resolve("james"), List.of(
-                "<handler class=\"io.portcullis.smtp.PortcullisSmtpHandler\"/>"), props, true)) {
+        try (BenchJames james = BenchJames.start(work.resolve("james"), List.of(BenchJames.SMTP_HANDLER), props,
+                true)) {
             partial = load(james, mode, clients, perClient);
             awaitPipeline(james.webAdminPort, partial.accepted.size() / 2);
             if (beforeStop != null) {
