@@ -53,6 +53,7 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private volatile DnsEvents events = DnsEvents.NONE;
 
     public DnsjavaClient(DnsSettings settings) {
         this(settings, System::nanoTime);
@@ -78,6 +79,17 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
         return settings;
     }
 
+    /** Sets the observer of questions, cache hits and failures (metrics); {@code null} for none. Returns this. */
+    public DnsjavaClient events(DnsEvents observer) {
+        this.events = observer == null ? DnsEvents.NONE : observer;
+        return this;
+    }
+
+    /** Questions sent and not yet ended. */
+    public int inFlight() {
+        return outstanding.get();
+    }
+
     @Override
     public CompletableFuture<DnsAnswer> lookup(String name, DnsType type) {
         // The cache is consulted before the name is parsed: a warm lookup costs a map access.
@@ -86,6 +98,7 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
         if (cached != null) {
             if (cached.expiresAtNanos - nanoClock.getAsLong() > 0) {
                 cacheHits.increment();
+                cacheHitEvent();
                 return CompletableFuture.completedFuture(cached.answer);
             }
             cache.remove(key, cached);
@@ -95,6 +108,7 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
             qname = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException | RuntimeException e) {
             errors.increment();
+            refusedEvent();
             return CompletableFuture.completedFuture(DnsAnswer.failure(DnsAnswer.Status.ERROR,
                     "not a valid DNS name"));
         }
@@ -102,17 +116,21 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
         CompletableFuture<DnsAnswer> existing = inFlight.putIfAbsent(key, mine);
         if (existing != null) {
             cacheHits.increment();
+            cacheHitEvent();
             return existing;
         }
         if (outstanding.incrementAndGet() > settings.maxInFlight()) {
             outstanding.decrementAndGet();
             inFlight.remove(key, mine);
             errors.increment();
+            refusedEvent();
             mine.complete(DnsAnswer.failure(DnsAnswer.Status.ERROR, "too many DNS queries in flight (max "
                     + settings.maxInFlight() + ")"));
             return mine;
         }
         queries.increment();
+        DnsEvents.Question observed = sentEvent(type);
+        long sentNanos = System.nanoTime();
         Duration timeout = settings.queryTimeout();
         CompletableFuture<Message> sent;
         try {
@@ -122,7 +140,11 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.orTimeout(timeout.toMillis() + 50, TimeUnit.MILLISECONDS)
-                .handle((msg, err) -> err == null ? interpret(msg, type) : failure(err, timeout))
+                .handle((msg, err) -> {
+                    DnsAnswer answer = err == null ? interpret(msg, type) : failure(err, timeout);
+                    endedEvent(observed, answer, err == null, System.nanoTime() - sentNanos);
+                    return answer;
+                })
                 .thenAccept(answer -> {
                     outstanding.decrementAndGet();
                     store(key, answer);
@@ -130,6 +152,39 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
                     mine.complete(answer);
                 });
         return mine;
+    }
+
+    private DnsEvents.Question sentEvent(DnsType type) {
+        try {
+            DnsEvents.Question q = events.sent(type);
+            return q == null ? DnsEvents.Question.NONE : q;
+        } catch (RuntimeException e) {
+            return DnsEvents.Question.NONE;
+        }
+    }
+
+    private static void endedEvent(DnsEvents.Question q, DnsAnswer answer, boolean response, long nanos) {
+        try {
+            q.ended(answer.status(), response, nanos);
+        } catch (RuntimeException e) {
+            // an observer must not break DNS
+        }
+    }
+
+    private void cacheHitEvent() {
+        try {
+            events.cacheHit();
+        } catch (RuntimeException e) {
+            // an observer must not break DNS
+        }
+    }
+
+    private void refusedEvent() {
+        try {
+            events.refused();
+        } catch (RuntimeException e) {
+            // an observer must not break DNS
+        }
     }
 
     /** Lower-case absolute name and type: names differing only in case share an entry (RFC 4343). */

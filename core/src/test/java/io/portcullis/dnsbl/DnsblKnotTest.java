@@ -228,4 +228,74 @@ class DnsblKnotTest {
         assertThat(r).extracting(ListResult::identity).containsExactly(Identity.HELO);
         assertThat(r.get(0).status()).isEqualTo(ListStatus.CLEAN);
     }
+
+    @Test
+    void observerSeesQuestionsAnswersFailuresAndCacheHits() throws Exception {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Long> latencies = new CopyOnWriteArrayList<>();
+        java.util.function.Consumer<String> count = k -> seen.computeIfAbsent(k,
+                x -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        io.portcullis.dns.DnsEvents events = new io.portcullis.dns.DnsEvents() {
+            @Override
+            public Question sent(io.portcullis.dns.DnsType type) {
+                count.accept("sent");
+                return (status, response, nanos) -> {
+                    count.accept(status + (response ? "/response" : "/none"));
+                    if (response) {
+                        latencies.add(nanos);
+                    }
+                };
+            }
+
+            @Override
+            public void cacheHit() {
+                count.accept("cacheHit");
+            }
+
+            @Override
+            public void refused() {
+                count.accept("refused");
+            }
+        };
+        try (DnsjavaClient c = new DnsjavaClient(DnsSettings.builder().servers(List.of(proxy.address()))
+                .queryTimeout(Duration.ofMillis(300)).build()).events(events)) {
+            assertThat(c.lookup("2.0.0.127.bl.test", io.portcullis.dns.DnsType.A).get().status())
+                    .isEqualTo(io.portcullis.dns.DnsAnswer.Status.ANSWER);
+            c.lookup("2.0.0.127.bl.test", io.portcullis.dns.DnsType.A).get();
+            assertThat(c.lookup("2.0.0.127.servfail.test", io.portcullis.dns.DnsType.A).get().status())
+                    .isEqualTo(io.portcullis.dns.DnsAnswer.Status.SERVFAIL);
+            assertThat(c.lookup("2.0.0.127.timeout.test", io.portcullis.dns.DnsType.A).get().status())
+                    .isEqualTo(io.portcullis.dns.DnsAnswer.Status.TIMEOUT);
+            c.lookup("bad..name", io.portcullis.dns.DnsType.A).get();
+            assertThat(c.inFlight()).isZero();
+        }
+        assertThat(seen).containsOnlyKeys("sent", "ANSWER/response", "SERVFAIL/response", "TIMEOUT/none",
+                "cacheHit", "refused");
+        assertThat(seen.get("sent")).hasValue(3);
+        assertThat(seen.get("ANSWER/response")).hasValue(1);
+        assertThat(seen.get("cacheHit")).hasValue(1);
+        assertThat(latencies).hasSize(2).allSatisfy(n -> assertThat(n).isPositive().isLessThan(300_000_000L));
+    }
+
+    @Test
+    void aFailingObserverDoesNotBreakLookups() throws Exception {
+        io.portcullis.dns.DnsEvents broken = new io.portcullis.dns.DnsEvents() {
+            @Override
+            public Question sent(io.portcullis.dns.DnsType type) {
+                throw new IllegalStateException("observer bug");
+            }
+
+            @Override
+            public void cacheHit() {
+                throw new IllegalStateException("observer bug");
+            }
+        };
+        try (DnsjavaClient c = new DnsjavaClient(DnsSettings.builder().servers(List.of(proxy.address()))
+                .queryTimeout(Duration.ofMillis(300)).build()).events(broken)) {
+            assertThat(c.lookup("2.0.0.127.bl.test", io.portcullis.dns.DnsType.A).get().status())
+                    .isEqualTo(io.portcullis.dns.DnsAnswer.Status.ANSWER);
+            assertThat(c.lookup("2.0.0.127.bl.test", io.portcullis.dns.DnsType.A).get().status())
+                    .isEqualTo(io.portcullis.dns.DnsAnswer.Status.ANSWER);
+        }
+    }
 }

@@ -237,7 +237,7 @@ public final class PortcullisServer {
      * {@code portcullis_*} among James's own). Only for the demo server: WebAdmin has no authentication here, so
      * it must not listen beyond loopback.
      */
-    static void writeMetricsEndpoint(Path work, String hostPort) throws java.io.IOException {
+    public static void writeMetricsEndpoint(Path work, String hostPort) throws java.io.IOException {
         int colon = hostPort.lastIndexOf(':');
         String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
         String port = hostPort.substring(colon + 1);

@@ -20,14 +20,26 @@ import java.util.TreeMap;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 
-/** Shared pieces of the SMTP benchmarks: an in-process James on the repository's conf, a raw SMTP client. */
-final class BenchJames implements AutoCloseable {
-    final GuiceJamesServer server;
-    final int port;
+/**
+ * Shared pieces of the SMTP benchmarks and of the integration tests that use them ({@code MetricsIT},
+ * {@code LogOverflowIT}): an in-process James on a copy of the repository's conf in a temporary working directory
+ * (the Portcullis handler, lists on a test Knot, optionally WebAdmin's Prometheus route), a raw SMTP client.
+ */
+public final class BenchJames implements AutoCloseable {
+    /** The handler line of the Portcullis SMTP handler, for {@link #start}. */
+    public static final String SMTP_HANDLER = "<handler class=\"io.portcullis.smtp.PortcullisSmtpHandler\"/>";
 
-    private BenchJames(GuiceJamesServer server) {
+    public final GuiceJamesServer server;
+    /** James's SMTP port. */
+    public final int port;
+    /** WebAdmin's port (Prometheus {@code GET /metrics}), or -1 when not enabled. */
+    public final int webAdminPort;
+
+    private BenchJames(GuiceJamesServer server, boolean metrics) {
         this.server = server;
         this.port = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+        this.webAdminPort = metrics
+                ? server.getProbe(org.apache.james.utils.WebAdminGuiceProbe.class).getWebAdminPort().getValue() : -1;
     }
 
     /**
@@ -37,6 +49,12 @@ final class BenchJames implements AutoCloseable {
      * @param properties lines appended to portcullis.properties (the sample DNS lists are dropped)
      */
     static BenchJames start(Path work, List<String> handlers, List<String> properties) throws Exception {
+        return start(work, handlers, properties, false);
+    }
+
+    /** As {@link #start(Path, List, List)}; with {@code metrics}, WebAdmin's Prometheus route on a free loopback port. */
+    public static BenchJames start(Path work, List<String> handlers, List<String> properties, boolean metrics)
+            throws Exception {
         System.setProperty("james.protocols.mdc.hostname", "false");
         WorkingDirectory.prepare(repository().resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
         Path smtpXml = work.resolve("conf/smtpserver.xml");
@@ -48,7 +66,10 @@ final class BenchJames implements AutoCloseable {
         Files.write(smtpXml, xml.replace("<handlerchain>", "<handlerchain>" + lines).getBytes(StandardCharsets.UTF_8));
         WorkingDirectory.dropConfiguredLists(work);
         WorkingDirectory.appendProperties(work, "added by the benchmark", properties);
-        return new BenchJames(PortcullisServer.start(work));
+        if (metrics) {
+            PortcullisServer.writeMetricsEndpoint(work, "127.0.0.1:0");
+        }
+        return new BenchJames(PortcullisServer.start(work), metrics);
     }
 
     static Path repository() {

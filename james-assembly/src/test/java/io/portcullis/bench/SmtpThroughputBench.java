@@ -80,7 +80,7 @@ public final class SmtpThroughputBench {
                 without[round] = runOnce("without Portcullis SMTP handler", tmp.resolve("plain" + round), List.of(),
                         props, threads, perThread, fresh, 10 + round * 2);
                 with[round] = runOnce("with Portcullis SMTP handler", tmp.resolve("full" + round),
-                        List.of("<handler class=\"io.portcullis.smtp.PortcullisSmtpHandler\"/>"), props, threads,
+                        List.of(BenchJames.SMTP_HANDLER), props, threads,
                         perThread, fresh, 11 + round * 2);
             }
             double w = java.util.Arrays.stream(with).max().getAsDouble();

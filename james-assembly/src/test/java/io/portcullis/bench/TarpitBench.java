@@ -79,7 +79,7 @@ public final class TarpitBench {
                     + "client 127.0.0.1: %d full transactions per figure, 100 ms apart; %d CPUs%n", connections,
                     delayMs, transactions, Runtime.getRuntime().availableProcessors());
             try (BenchJames james = BenchJames.start(tmp.resolve("async"),
-                    List.of("<handler class=\"io.portcullis.smtp.PortcullisSmtpHandler\"/>"), props)) {
+                    List.of(BenchJames.SMTP_HANDLER), props)) {
                 measure("Portcullis (paused reads, shared timer)", james, connections, delayMs, transactions);
                 System.out.println("  handler counters: " + PortcullisSmtpHandler.stats());
             }

@@ -1,26 +1,60 @@
 package io.portcullis.james;
 
+import io.portcullis.dns.DnsAnswer;
+import io.portcullis.dns.DnsEvents;
+import io.portcullis.dns.DnsType;
 import io.portcullis.dnsbl.ListResult;
 import io.portcullis.dnsbl.ListSpec;
 import io.portcullis.dnsbl.ListStatus;
 import io.portcullis.log.Decision;
 import io.portcullis.log.DecisionLog;
 import io.portcullis.verdict.Finding;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Portcullis counters in James's {@link MetricFactory} (JMX, and Prometheus through WebAdmin's
- * {@code /metrics} when enabled): {@code portcullis_dnsbl_suspended_<list>} when a list fails its
- * self-test, {@code portcullis_dnsbl_<status>_<list>} per lookup result; per decision (as logged, counted even when
- * the decision log is off or full): {@code portcullis_decision_<stage>_<action>} (observe mode:
- * {@code portcullis_decision_observe_<stage>_<action>}), and for refusals {@code portcullis_refused_<check>_<rule>}
- * per finding (list id, header rule, nameserver source); {@code portcullis_decision_log_dropped} when the log's queue
- * was full. A no-op without a factory.
+ * Portcullis metrics in James's {@link MetricFactory} and {@link GaugeRegistry} (JMX, and Prometheus through
+ * WebAdmin's {@code GET /metrics} when enabled). A no-op without a factory (tests, offline tools).
+ *
+ * <p>Counters:
+ * <ul>
+ *   <li>{@code portcullis_decision_<stage>_<action>} per decision as logged (counted even when the decision log is off
+ *       or full); observe mode: {@code portcullis_decision_observe_<stage>_<action>};</li>
+ *   <li>{@code portcullis_refused_<check>_<rule>} per finding of a refusal (list id, header rule, nameserver
+ *       source);</li>
+ *   <li>{@code portcullis_dnsbl_<status>_<list>} per lookup result other than clean (pipeline), and
+ *       {@code portcullis_dnsbl_suspended_<list>} when a list fails its self-test;</li>
+ *   <li>{@code portcullis_decision_log_dropped}: decisions not logged because the log's queue was full;</li>
+ *   <li>DNS client: {@code portcullis_dns_question} (questions sent to a server), {@code portcullis_dns_cache_hit}
+ *       (answered from the cache or joined to the same question in flight), {@code portcullis_dns_timeout} (no
+ *       answer within {@code dns.timeout-ms}), {@code portcullis_dns_servfail}, {@code portcullis_dns_error}
+ *       (another response code such as REFUSED, a transport failure, an invalid name, or over
+ *       {@code dns.max-in-flight}).</li>
+ * </ul>
+ *
+ * <p>Timer: {@code portcullis_dns_answer}, the time from a question sent to its server's answer (any response code;
+ * timeouts are not in it). In Prometheus a summary: {@code portcullis_dns_answer_count}, quantiles in seconds.
+ *
+ * <p>Gauges (values read when scraped): {@code portcullis_dns_in_flight} (questions waiting for an answer),
+ * {@code portcullis_decision_log_queue} (decisions waiting for the log writer), and from the SMTP handler
+ * {@code portcullis_tarpit_connections} (connections tarpitted now) and {@code portcullis_smtp_paused_connections}
+ * (connections whose reads are paused now: by the tarpit or while waiting for DNS lookups).
  */
-final class Metrics implements DecisionLog.Listener {
+final class Metrics implements DecisionLog.Listener, DnsEvents {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Metrics.class);
+
     private final MetricFactory factory;
+    /** Gauges asked for so far (registered again if the registry comes later); guarded by {@code this}. */
+    private final Map<String, Supplier<? extends Number>> gauges = new LinkedHashMap<>();
+    private GaugeRegistry registry;
 
     Metrics(MetricFactory factory) {
         this.factory = factory;
@@ -67,6 +101,78 @@ final class Metrics implements DecisionLog.Listener {
     public void dropped() {
         if (factory != null) {
             factory.generate("portcullis_decision_log_dropped").increment();
+        }
+    }
+
+    private void count(String name) {
+        if (factory != null) {
+            factory.generate(name).increment();
+        }
+    }
+
+    @Override
+    public Question sent(DnsType type) {
+        if (factory == null) {
+            return Question.NONE;
+        }
+        factory.generate("portcullis_dns_question").increment();
+        TimeMetric timer = factory.timer("portcullis_dns_answer");
+        return (status, response, nanos) -> {
+            if (response) {
+                timer.stopAndPublish();
+            }
+            if (status == DnsAnswer.Status.TIMEOUT) {
+                count("portcullis_dns_timeout");
+            } else if (status == DnsAnswer.Status.SERVFAIL) {
+                count("portcullis_dns_servfail");
+            } else if (status == DnsAnswer.Status.ERROR) {
+                count("portcullis_dns_error");
+            }
+        };
+    }
+
+    @Override
+    public void cacheHit() {
+        count("portcullis_dns_cache_hit");
+    }
+
+    @Override
+    public void refused() {
+        count("portcullis_dns_error");
+    }
+
+    /**
+     * A gauge named {@code name} reading {@code value} when scraped (a failing supplier reads 0). Registered now if
+     * James's registry is known, else when it comes ({@link #registry}); a name is registered once.
+     */
+    synchronized void gauge(String name, Supplier<? extends Number> value) {
+        if (gauges.putIfAbsent(name, value) == null && registry != null) {
+            register(name, value);
+        }
+    }
+
+    /** James's gauge registry: registers the gauges asked for so far, and later ones at once. */
+    synchronized void registry(GaugeRegistry gaugeRegistry) {
+        if (gaugeRegistry == null || registry != null) {
+            return;
+        }
+        registry = gaugeRegistry;
+        gauges.forEach(this::register);
+    }
+
+    private void register(String name, Supplier<? extends Number> value) {
+        try {
+            registry.register(name, () -> {
+                try {
+                    Number n = value.get();
+                    return n == null ? 0 : n;
+                } catch (RuntimeException e) {
+                    return 0;
+                }
+            });
+        } catch (RuntimeException e) {
+            // DropWizard refuses a name registered before (e.g. a second runtime in the same James)
+            LOGGER.debug("Portcullis: gauge {} not registered", name, e);
         }
     }
 

@@ -128,7 +128,10 @@ public class PortcullisRuntime {
         DnsjavaClient client = dnsblOn || nameserversOn ? new DnsjavaClient(config.dns()) : null;
         if (client != null) {
             warnAboutPublicResolvers(config);
+            client.events(metrics);
+            metrics.gauge("portcullis_dns_in_flight", client::inFlight);
         }
+        metrics.gauge("portcullis_decision_log_queue", decisionLog::pending);
         this.nameservers = nameserversOn
                 ? NameserverService.start(config, client, workingDirectory, new SuspensionLog(metrics, decisionLog))
                 : null;
@@ -161,6 +164,20 @@ public class PortcullisRuntime {
                 ls.queueSize);
         return io.portcullis.log.DecisionLog.open(dir, node, ls.queueSize, ls.retentionDays,
                 java.time.Clock.systemUTC()).listener(metrics.counting() ? metrics : null);
+    }
+
+    /**
+     * James's gauge registry (Prometheus {@code /metrics}), injected by Guice after construction; optional, so a
+     * James without one still starts. Registers the Portcullis gauges (see {@link Metrics}).
+     */
+    @com.google.inject.Inject(optional = true)
+    void gaugeRegistry(org.apache.james.metrics.api.GaugeRegistry registry) {
+        metrics.registry(registry);
+    }
+
+    /** A gauge in James's metrics (read when scraped; never throws); nothing outside James. */
+    public void gauge(String name, java.util.function.Supplier<? extends Number> value) {
+        metrics.gauge(name, value);
     }
 
     /** The decision log (never null; {@code enabled()} false when off). Offer decisions: it never blocks. */
@@ -298,7 +315,7 @@ public class PortcullisRuntime {
         }
         synchronized (this) {
             if (adHocDns == null) {
-                adHocDns = new DnsjavaClient(config.dns());
+                adHocDns = new DnsjavaClient(config.dns()).events(metrics);
                 warnAboutPublicResolvers(config);
             }
             return adHocDns;

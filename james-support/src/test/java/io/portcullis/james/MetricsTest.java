@@ -18,10 +18,24 @@ class MetricsTest {
     static MetricFactory recording(Map<String, Integer> counts) {
         return (MetricFactory) Proxy.newProxyInstance(MetricsTest.class.getClassLoader(),
                 new Class<?>[] {MetricFactory.class}, (p, m, args) -> {
+                    String name = (String) args[0];
+                    if (m.getName().equals("timer")) {
+                        return new org.apache.james.metrics.api.TimeMetric() {
+                            @Override
+                            public String name() {
+                                return name;
+                            }
+
+                            @Override
+                            public ExecutionResult stopAndPublish() {
+                                counts.merge(name + "(timed)", 1, Integer::sum);
+                                return null;
+                            }
+                        };
+                    }
                     if (!m.getName().equals("generate")) {
                         throw new UnsupportedOperationException(m.getName());
                     }
-                    String name = (String) args[0];
                     return Proxy.newProxyInstance(MetricsTest.class.getClassLoader(), new Class<?>[] {Metric.class},
                             (p2, m2, a2) -> {
                                 if (m2.getName().equals("increment")) {
@@ -50,5 +64,61 @@ class MetricsTest {
                 "portcullis_decision_observe_rcpt_reject", 1,
                 "portcullis_refused_dnsbl_zen", 2,
                 "portcullis_refused_headers_invalid_date", 1)));
+    }
+
+    @Test
+    void dnsQuestionsAreCountedAndAnswersTimed() {
+        Map<String, Integer> counts = new TreeMap<>();
+        Metrics metrics = new Metrics(recording(counts));
+        metrics.sent(io.portcullis.dns.DnsType.A).ended(io.portcullis.dns.DnsAnswer.Status.ANSWER, true, 1_000_000);
+        metrics.sent(io.portcullis.dns.DnsType.A).ended(io.portcullis.dns.DnsAnswer.Status.NXDOMAIN, true, 1_000_000);
+        metrics.sent(io.portcullis.dns.DnsType.A).ended(io.portcullis.dns.DnsAnswer.Status.SERVFAIL, true, 1_000_000);
+        metrics.sent(io.portcullis.dns.DnsType.PTR).ended(io.portcullis.dns.DnsAnswer.Status.ERROR, true, 1_000_000);
+        metrics.sent(io.portcullis.dns.DnsType.A).ended(io.portcullis.dns.DnsAnswer.Status.TIMEOUT, false, 1_000_000);
+        metrics.cacheHit();
+        metrics.cacheHit();
+        metrics.refused();
+        assertThat(counts).isEqualTo(new TreeMap<>(Map.of(
+                "portcullis_dns_question", 5,
+                "portcullis_dns_answer(timed)", 4,
+                "portcullis_dns_servfail", 1,
+                "portcullis_dns_error", 2,
+                "portcullis_dns_timeout", 1,
+                "portcullis_dns_cache_hit", 2)));
+    }
+
+    @Test
+    void gaugesAreRegisteredOnceWhenTheRegistryComesAndNeverThrow() {
+        Map<String, org.apache.james.metrics.api.Gauge<?>> registered = new TreeMap<>();
+        org.apache.james.metrics.api.GaugeRegistry registry = new org.apache.james.metrics.api.GaugeRegistry() {
+            @Override
+            public <T> org.apache.james.metrics.api.GaugeRegistry register(String name,
+                    org.apache.james.metrics.api.Gauge<T> gauge) {
+                if (registered.putIfAbsent(name, gauge) != null) {
+                    throw new IllegalArgumentException("A metric named " + name + " already exists");
+                }
+                return this;
+            }
+
+            @Override
+            public <T> SettableGauge<T> settableGauge(String name) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        Metrics metrics = new Metrics(recording(new TreeMap<>()));
+        metrics.gauge("portcullis_before", () -> 7);
+        assertThat(registered).isEmpty();
+        metrics.registry(registry);
+        metrics.gauge("portcullis_after", () -> {
+            throw new IllegalStateException("broken supplier");
+        });
+        metrics.gauge("portcullis_before", () -> 8); // a second handler instance: first one kept
+        new Metrics(recording(new TreeMap<>())).gauge("portcullis_before", () -> 9);
+        Metrics second = new Metrics(recording(new TreeMap<>()));
+        second.gauge("portcullis_before", () -> 9);
+        second.registry(registry); // the name is taken: no exception
+        assertThat(registered.keySet()).containsExactly("portcullis_after", "portcullis_before");
+        assertThat(registered.get("portcullis_before").get()).isEqualTo(7);
+        assertThat(registered.get("portcullis_after").get()).isEqualTo(0);
     }
 }

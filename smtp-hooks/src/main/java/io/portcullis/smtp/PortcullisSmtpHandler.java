@@ -158,6 +158,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         this.domains = domains;
         this.memory = memory;
         ACTIVE.set(runtime);
+        runtime.gauge("portcullis_tarpit_connections", TARPITTED::get);
+        runtime.gauge("portcullis_smtp_paused_connections", ReadGate::pausedNow);
     }
 
     private static final java.util.concurrent.atomic.AtomicReference<PortcullisRuntime> ACTIVE =

@@ -29,6 +29,9 @@ final class ReadGate {
     private static final ScheduledThreadPoolExecutor TIMER = timer();
     static final AtomicLong PAUSES = new AtomicLong();
     static final AtomicLong RESUMES = new AtomicLong();
+    /** Connections whose reads are paused right now (tarpit delay or pending lookups), all gates of the JVM. */
+    private static final java.util.concurrent.atomic.AtomicInteger PAUSED_NOW =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final ProtocolTransport transport;
     private boolean paused;
@@ -99,9 +102,17 @@ final class ReadGate {
         pending.whenComplete((v, e) -> check());
     }
 
+    /** Connections whose reads are paused right now: held by the tarpit or waiting for lookups. */
+    static int pausedNow() {
+        return PAUSED_NOW.get();
+    }
+
     /** The connection is gone: cancel the timer task (the channel is closed; nothing to resume). */
     void close() {
         synchronized (this) {
+            if (!closed && paused) {
+                PAUSED_NOW.decrementAndGet();
+            }
             closed = true;
             if (task != null) {
                 task.cancel(false);
@@ -118,6 +129,7 @@ final class ReadGate {
         if (!paused) {
             paused = true;
             PAUSES.incrementAndGet();
+            PAUSED_NOW.incrementAndGet();
             transport.setReadable(false);
         }
     }
@@ -147,6 +159,9 @@ final class ReadGate {
             return;
         }
         evidence = null;
+        if (paused && !closed) {
+            PAUSED_NOW.decrementAndGet();
+        }
         paused = false;
         RESUMES.incrementAndGet();
         transport.setReadable(true);

@@ -179,4 +179,26 @@ class ReadGateTest {
         g.delay(100); // after close: ignored
         assertThat(t.events).containsExactly("pause");
     }
+
+    @Test
+    void pausedConnectionsAreCountedUntilResumedOrClosed() throws Exception {
+        int before = ReadGate.pausedNow();
+        FakeTransport held = new FakeTransport();
+        ReadGate closedWhileHeld = new ReadGate(held);
+        closedWhileHeld.delay(5000);
+        closedWhileHeld.delay(5000); // still one paused connection
+        FakeTransport waiting = new FakeTransport();
+        ReadGate resumed = new ReadGate(waiting);
+        CompletableFuture<Void> lookup = new CompletableFuture<>();
+        resumed.awaitEvidence(lookup, 5000);
+        assertThat(ReadGate.pausedNow()).isEqualTo(before + 2);
+        closedWhileHeld.close();
+        closedWhileHeld.close();
+        assertThat(ReadGate.pausedNow()).isEqualTo(before + 1);
+        lookup.complete(null);
+        awaitReadable(waiting, 2000);
+        assertThat(ReadGate.pausedNow()).isEqualTo(before);
+        resumed.close();
+        assertThat(ReadGate.pausedNow()).isEqualTo(before);
+    }
 }
