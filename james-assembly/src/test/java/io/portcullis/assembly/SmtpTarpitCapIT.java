@@ -80,7 +80,13 @@ class SmtpTarpitCapIT {
 
     @Test
     void beyondTheCapA421AndCloseThenRoomAgain() throws Exception {
+        // The count is JVM-wide: let connections of earlier tests in this JVM finish their last delay first.
+        long settle = System.nanoTime() + 20_000_000_000L;
+        while (PortcullisSmtpHandler.tarpittedNow() > 0 && System.nanoTime() < settle) {
+            Thread.sleep(50);
+        }
         int before = PortcullisSmtpHandler.tarpittedNow();
+        assertThat(before).as("tarpitted connections left by earlier tests").isZero();
         List<SmtpDialog> held = new ArrayList<>();
         try {
             for (int i = 0; i < CAP; i++) {
@@ -105,13 +111,17 @@ class SmtpTarpitCapIT {
                 Thread.sleep(20);
             }
             replies.clear();
+            SmtpDialog next = listedClient(replies);
+            held.add(next);
+            // Its evidence is in by the MAIL reply at the latest (EHLO waits for it), so from then on every
+            // reply is delayed: RCPT's comes DELAY after it was sent.
             long t0 = System.nanoTime();
-            held.add(listedClient(replies));
+            replies.add(next.command("RCPT TO:<" + PortcullisServer.DEMO_USER + ">"));
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("SmtpTarpitCapIT: after one left, the next listed client got " + replies + " in " + ms
-                    + " ms");
+            System.out.println("SmtpTarpitCapIT: after one left, the next listed client got " + replies + ", RCPT in "
+                    + ms + " ms");
             assertThat(replies).allMatch(r -> r.startsWith("250"));
-            assertThat(ms).as("held again: its replies are delayed").isGreaterThanOrEqualTo(DELAY);
+            assertThat(ms).as("held again: its replies are delayed").isGreaterThanOrEqualTo(DELAY - 20);
         } finally {
             for (SmtpDialog d : held) {
                 d.close();
