@@ -558,7 +558,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             boolean judgeClient = !(relay || conn.allowListed);
             String rdns = conn.rdns.isDone() ? conn.rdns.getNow(null) : null;
             DnsblTargets targets = MailTargets.of(conn.client, rdns, conn.helo, !judgeClient, mail, config.dnsbl());
-            Optional<List<ListResult>> complete = endOfDataResults(dnsbl, conn, targets, judgeClient);
+            Optional<List<ListResult>> complete = DialogLists.collect(dnsbl, conn, targets, judgeClient,
+                    hasNameLists());
             if (complete.isPresent()) {
                 listFindings = DnsblChecker.findings(complete.get());
                 MailAttributes.storeFindings(mail, DnsblChecker.CHECK, listFindings);
@@ -586,13 +587,13 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return HookResult.DECLINED;
         }
         if (verdict.score() >= s.rejectThreshold) {
-            return refuse(s, session, "550", "5.7.1 Rejected: " + reason(verdict), false);
+            return refuse(s, session, "550", "5.7.1 Rejected: " + Replies.reason(verdict), false);
         }
         if (verdict.score() >= s.tempfailThreshold) {
-            return refuse(s, session, "451", "4.7.1 Try again later: " + reason(verdict), true);
+            return refuse(s, session, "451", "4.7.1 Try again later: " + Replies.reason(verdict), true);
         }
         if (!verdict.observed().isEmpty() && !wouldRefuse(s, session, conn, verdict.wouldScore(),
-                reason(verdict, true))) {
+                Replies.reason(verdict, true))) {
             wouldAccept(s, session, conn, verdict);
         }
         if (verdict.score() >= s.tarpitThreshold) {
@@ -627,72 +628,6 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         return r.findings();
     }
 
-    /**
-     * The list results for the whole mail, as the pipeline would compute them ({@link MailTargets}), assembled
-     * from the lookups made during the dialog (never asked again: failures are not cached, so asking again would
-     * cost new questions) plus the targets only the message reveals (From header, Received hop). Empty when
-     * something is still running.
-     */
-    private Optional<List<ListResult>> endOfDataResults(DnsblEngine dnsbl, Conn conn, DnsblTargets targets,
-            boolean judgeClient) {
-        List<ListResult> out = new ArrayList<>();
-        DnsblTargets.Builder extra = DnsblTargets.builder();
-        boolean pending = false;
-        for (java.util.Map.Entry<Identity, InetAddress> e : targets.addresses().entrySet()) {
-            if (e.getKey() == Identity.CLIENT_IP && judgeClient && e.getValue().equals(conn.client)) {
-                pending |= !addDone(out, conn.clientLists, null);
-            } else {
-                extra.address(e.getKey(), e.getValue());
-            }
-        }
-        boolean names = hasNameLists();
-        String senderDomain = targets.names().get(Identity.MAIL_FROM);
-        for (java.util.Map.Entry<Identity, String> e : targets.names().entrySet()) {
-            Identity id = e.getKey();
-            if (!names) {
-                continue;
-            }
-            if (id == Identity.RDNS && judgeClient && conn.rdns.isDone()) {
-                pending |= !addDone(out, conn.rdnsLists, null);
-            } else if (id == Identity.HELO && judgeClient && e.getValue().equals(conn.helo)
-                    && MailTargetsView.isName(conn.helo)) {
-                pending |= !addDone(out, conn.heloLists, null);
-            } else if (id == Identity.MAIL_FROM && e.getValue().equals(conn.senderDomain)) {
-                pending |= !addDone(out, conn.senderLists, null);
-            } else if (id == Identity.FROM_HEADER && sameRegisteredDomain(e.getValue(), senderDomain)
-                    && senderDomain.equals(conn.senderDomain)) {
-                pending |= !addDone(out, conn.senderLists, Identity.FROM_HEADER);
-            } else {
-                extra.name(id, e.getValue());
-            }
-        }
-        DnsblTargets rest = extra.build();
-        if (!rest.isEmpty()) {
-            pending |= !addDone(out, dnsbl.check(rest), null);
-        }
-        return pending ? Optional.empty() : Optional.of(out);
-    }
-
-    /** Adds the results of a finished lookup (relabelled to {@code as} if given); false if it is still running. */
-    private static boolean addDone(List<ListResult> out, CompletableFuture<List<ListResult>> f, Identity as) {
-        if (f == null || !f.isDone()) {
-            return false;
-        }
-        for (ListResult r : f.getNow(List.of())) {
-            out.add(as == null ? r : new ListResult(r.list(), as, r.target(), r.status(), r.codes(), r.weight(),
-                    r.label(), r.reason()));
-        }
-        return true;
-    }
-
-    private static boolean sameRegisteredDomain(String a, String b) {
-        if (a == null || b == null) {
-            return false;
-        }
-        Optional<String> ra = QueryNames.registeredDomain(a);
-        return ra.isPresent() && ra.equals(QueryNames.registeredDomain(b));
-    }
-
     private boolean hasExemptRecipient(Collection<MailAddress> recipients) {
         if (recipients == null) {
             return false;
@@ -719,34 +654,6 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         if (action != null) {
             DecisionRecorder.wouldHave(runtime.decisionLog(), session, action, "250");
         }
-    }
-
-    /** {@code score 16.5: headers MISSING_DATE, MISSING_FROM; client-ip 127.0.0.2 listed in bl.test}. */
-    static String reason(Verdict v) {
-        return reason(v, false);
-    }
-
-    /** As {@link #reason(Verdict)}; with {@code withObserved}, the observed findings and the would-be score. */
-    static String reason(Verdict v, boolean withObserved) {
-        List<Finding> sorted = new ArrayList<>(v.findings());
-        if (withObserved) {
-            sorted.addAll(v.observed());
-        }
-        sorted.sort((a, b) -> Double.compare(b.score(), a.score()));
-        List<String> parts = new ArrayList<>();
-        for (Finding f : sorted) {
-            if (f.score() <= 0 || parts.size() >= 4) {
-                continue;
-            }
-            parts.add(DnsblChecker.CHECK.equals(f.check()) ? firstWords(f.detail()) : f.check() + " " + f.rule());
-        }
-        return "score " + (withObserved ? v.wouldScore() : v.score()) + ": " + String.join("; ", parts);
-    }
-
-    /** The DNSBL detail up to the return codes: {@code client-ip 127.0.0.2 listed in bl.test}. */
-    private static String firstWords(String detail) {
-        int bracket = detail.indexOf(" [");
-        return bracket > 0 ? detail.substring(0, bracket) : detail;
     }
 
     // ---------------------------------------------------------------- tarpit (after every reply)
