@@ -62,15 +62,13 @@ class DailyReportIT {
         Instant scheduled = at.atDate(today).toInstant(ZoneOffset.UTC);
 
         Path dir = work.resolve("james");
-        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), dir, "127.0.0.1:0", "127.0.0.1:0", null);
-        WorkingDirectory.dropConfiguredLists(dir); // offline: no DNS list
-        WorkingDirectory.appendProperties(dir, "added by DailyReportIT", List.of(
+        TestJames james = TestJames.in(dir).dropSampleLists().properties( // offline: no DNS list
                 "log.node = it-report",
                 "report.enabled = true",
                 "report.zone = UTC",
                 "report.time = " + at,
                 "report.period = today",
-                "report.recipients = " + PortcullisServer.DEMO_USER));
+                "report.recipients = " + PortcullisServer.DEMO_USER);
         Path log = dir.resolve("var/portcullis/decisions");
         Files.createDirectories(log);
         Files.write(DecisionLog.file(log, today), List.of(
@@ -79,7 +77,7 @@ class DailyReportIT {
                 line(now.minusSeconds(10), "data", "203.0.113.5", "tag", "dyn"),
                 line(now.minusSeconds(9), "pipeline", "203.0.113.5", "tag", "dyn")), StandardCharsets.UTF_8);
 
-        GuiceJamesServer server = PortcullisServer.start(dir);
+        GuiceJamesServer server = james.start();
         Path state = dir.resolve(DailyReportMailer.STATE_FILE);
         try {
             server.getProbe(DataProbeImpl.class).addUser(POSTMASTER, POSTMASTER_PASSWORD);

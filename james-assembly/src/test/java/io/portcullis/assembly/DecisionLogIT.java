@@ -54,12 +54,7 @@ class DecisionLogIT {
     }
 
     static GuiceJamesServer james(Path dir, String node, String mode, String... extra) throws Exception {
-        Path repo = TestPaths.repository();
-        WorkingDirectory.prepare(repo.resolve("conf"), dir, "127.0.0.1:0", "127.0.0.1:0", null);
-        assertThat(WorkingDirectory.enableSmtpHandler(dir)).isTrue();
-        WorkingDirectory.dropConfiguredLists(dir);
-        List<String> properties = new ArrayList<>(List.of(
-                "dns.servers = " + knot.hostPort(),
+        return TestJames.in(dir).smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
                 "dns.timeout-ms = 1000",
                 "dnsbl.list.bl = bl.test=127.0.0.2*20",
                 "dnsbl.list.dyn = bl.test=127.0.0.4*6",
@@ -67,10 +62,7 @@ class DecisionLogIT {
                 "smtp.budget-ms = 1000",
                 "smtp.mode = " + mode,
                 "nameservers.enabled = false",
-                "log.node = " + node));
-        properties.addAll(List.of(extra));
-        WorkingDirectory.appendProperties(dir, "added by DecisionLogIT", properties);
-        return PortcullisServer.start(dir);
+                "log.node = " + node).properties(extra).start();
     }
 
     static String token() {

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.testing.KnotServer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
@@ -37,13 +35,8 @@ class DnsblTaggingIT {
     @BeforeAll
     static void start() throws Exception {
         knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test", "errors.test"));
-        Path repo = TestPaths.repository();
-        WorkingDirectory.prepare(repo.resolve("conf"), work.resolve("james"), "127.0.0.1:0", "127.0.0.1:0", null);
-        Files.write(work.resolve("james/conf/portcullis.properties"), ("\n# added by DnsblTaggingIT\n"
-                + "dns.servers = " + knot.hostPort() + "\n"
-                + "dnsbl.list.bl = bl.test=127.0.0.[2..11]*6\n"
-                + "dnsbl.list.errs = errors.test*6\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-        server = PortcullisServer.start(work.resolve("james"));
+        server = TestJames.in(work.resolve("james")).dns(knot.hostPort())
+                .properties("dnsbl.list.bl = bl.test=127.0.0.[2..11]*6", "dnsbl.list.errs = errors.test*6").start();
         smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
         mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
                 PortcullisServer.DEMO_PASSWORD);

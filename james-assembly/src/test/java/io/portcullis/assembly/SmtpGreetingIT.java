@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.smtp.PortcullisGreetingHandler;
 import io.portcullis.testing.KnotServer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
@@ -44,22 +41,9 @@ class SmtpGreetingIT {
 
     /** James on the repository's conf with the Portcullis handler and the greeting-test core handler list. */
     static GuiceJamesServer startJames(Path james, KnotServer knot, List<String> properties) throws Exception {
-        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
-        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
-        Path smtpXml = james.resolve("conf/smtpserver.xml");
-        String xml = new String(Files.readAllBytes(smtpXml), StandardCharsets.UTF_8);
-        assertThat(xml).contains("<handlerchain>");
-        Files.write(smtpXml, xml.replace("<handlerchain>",
-                "<handlerchain coreHandlersPackage=\"io.portcullis.smtp.PortcullisCoreHandlers\">")
-                .getBytes(StandardCharsets.UTF_8));
-        WorkingDirectory.dropConfiguredLists(james);
-        List<String> lines = new ArrayList<>(List.of(
-                "dns.servers = " + knot.hostPort(),
-                "dnsbl.list.bl = bl.test=127.0.0.[2..11]*1",
-                "nameservers.enabled = false"));
-        lines.addAll(properties);
-        WorkingDirectory.appendProperties(james, "added by " + SmtpGreetingIT.class.getSimpleName(), lines);
-        return PortcullisServer.start(james);
+        return TestJames.in(james).greetingTest().dns(knot.hostPort()).dropSampleLists()
+                .properties("dnsbl.list.bl = bl.test=127.0.0.[2..11]*1", "nameservers.enabled = false")
+                .properties(properties).start();
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import io.portcullis.testing.KnotServer;
 import io.portcullis.verdict.MessageEvaluator;
 import io.portcullis.verdict.Verdict;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -52,17 +51,9 @@ class SmtpRejectIT {
         knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test", "spamdomain.test", "spamhost.test",
                 "goodns.test"));
         proxy = new DroppingUdpProxy(knot.address(), "7.0.0.127.bl.test");
-        Path repo = TestPaths.repository();
         Path james = work.resolve("james");
-        WorkingDirectory.prepare(repo.resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
-        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
-        Path smtpXml = james.resolve("conf/smtpserver.xml");
-        String xml = new String(Files.readAllBytes(smtpXml), StandardCharsets.UTF_8);
-        Files.write(smtpXml, xml.replace("<handlerchain>",
-                "<authorizedAddresses>127.0.0.3/32</authorizedAddresses>\n        <handlerchain>")
-                .getBytes(StandardCharsets.UTF_8));
-        WorkingDirectory.appendProperties(james, "added by SmtpRejectIT", List.of(
-                "dns.servers = " + proxy.hostPort(),
+        TestJames setup = TestJames.in(james).smtpHandler().authorizedAddresses("127.0.0.3/32").dns(proxy.hostPort())
+                .properties(
                 "dns.timeout-ms = 1000",
                 "dnsbl.list.bl = bl.test=127.0.0.[2..11]*20",
                 "smtp.budget-ms = 400",
@@ -70,9 +61,9 @@ class SmtpRejectIT {
                 "nameservers.enabled = true",
                 "nameservers.learned.enabled = false",
                 "nameservers.local-list = spam-nameservers.txt",
-                "nameservers.local-list.score = 6"));
-        Files.write(james.resolve("conf/spam-nameservers.txt"), "spamhost.test\n".getBytes(StandardCharsets.UTF_8));
-        server = PortcullisServer.start(james);
+                "nameservers.local-list.score = 6")
+                .confFile("spam-nameservers.txt", "spamhost.test\n");
+        server = setup.start();
         smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
         mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
                 PortcullisServer.DEMO_PASSWORD);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,20 +32,14 @@ class SmtpTarpitCapIT {
     @BeforeAll
     static void start() throws Exception {
         knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        Path james = work.resolve("james");
-        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
-        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
-        WorkingDirectory.dropConfiguredLists(james);
-        WorkingDirectory.appendProperties(james, "added by SmtpTarpitCapIT", List.of(
-                "dns.servers = " + knot.hostPort(),
+        server = TestJames.in(work.resolve("james")).smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
                 "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12", // tarpit band: tarpit 10, reject 15
                 "nameservers.enabled = false",
                 "smtp.tarpit.delay-ms = " + DELAY,
                 "smtp.tarpit.step-ms = 0",
                 "smtp.tarpit.max-connections = " + CAP,
-                "log.node = it-tarpit-cap"));
-        server = PortcullisServer.start(james);
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+                "log.node = it-tarpit-cap").start();
+        smtpPort = TestJames.smtpPort(server);
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,21 +36,13 @@ class SmtpTarpitIT {
     @BeforeAll
     static void start() throws Exception {
         knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        Path james = work.resolve("james");
-        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), james, "127.0.0.1:0", "127.0.0.1:0", null);
-        assertThat(WorkingDirectory.enableSmtpHandler(james)).isTrue();
-        WorkingDirectory.appendProperties(james, "added by SmtpTarpitIT", List.of(
-                "dns.servers = " + knot.hostPort(),
+        server = TestJames.in(work.resolve("james")).smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
                 "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12",
                 "nameservers.enabled = false",
                 "smtp.tarpit.delay-ms = " + DELAY,
                 "smtp.tarpit.step-ms = " + STEP,
-                "smtp.tarpit.max-delay-ms = " + MAX));
-        // the sample lists (zen, dbl) are not served here: drop them
-        WorkingDirectory.dropConfiguredLists(james);
-        WorkingDirectory.appendProperties(james, "list again", List.of("dnsbl.list.bl = bl.test=127.0.0.[2..11]*12"));
-        server = PortcullisServer.start(james);
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+                "smtp.tarpit.max-delay-ms = " + MAX).start();
+        smtpPort = TestJames.smtpPort(server);
     }
 
     @AfterAll
