@@ -54,7 +54,11 @@ class DecisionLogIT {
     }
 
     static GuiceJamesServer james(Path dir, String node, String mode, String... extra) throws Exception {
-        return TestJames.in(dir).smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
+        return james(TestJames.in(dir), node, mode, extra);
+    }
+
+    static GuiceJamesServer james(TestJames james, String node, String mode, String... extra) throws Exception {
+        return james.smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
                 "dns.timeout-ms = 1000",
                 "dnsbl.list.bl = bl.test=127.0.0.2*20",
                 "dnsbl.list.dyn = bl.test=127.0.0.4*6",
@@ -242,7 +246,12 @@ class DecisionLogIT {
     @Test
     void aListInObserveModeLogsWouldRejectAndLeavesTheMailUntouched() throws Exception {
         Path dir = work.resolve("observe-list");
-        GuiceJamesServer server = james(dir, "it-observe-list", "enforce", "dnsbl.list.bl.mode = observe");
+        // The Tarpit mailet on the spam path, so that the tagged client is remembered (a pipeline decision).
+        GuiceJamesServer server = james(TestJames.in(dir).edit("mailetcontainer.xml",
+                "<mailet match=\"All\" class=\"LocalDelivery\"/>",
+                "<mailet match=\"IsMarkedAsSpam\" class=\"io.portcullis.mailets.Tarpit\"/>\n"
+                        + "            <mailet match=\"All\" class=\"LocalDelivery\"/>"),
+                "it-observe-list", "enforce", "dnsbl.list.bl.mode = observe");
         Path log = dir.resolve("var/portcullis/decisions");
         try {
             int port = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
@@ -272,6 +281,11 @@ class DecisionLogIT {
             assertThat(count(lines, "\"client\": \"127.0.0.2\"", "\"action\": \"reject\"")).isEqualTo(1);
             assertThat(count(lines, "\"stage\": \"data\"", "\"client\": \"127.0.0.4\"", "\"action\": \"tag\"",
                     "\"rule\": \"dyn\"")).isEqualTo(1);
+            // The Tarpit mailet remembered the tagged client (and only it: the observed client was not tagged).
+            lines = awaitLine(log, l -> l.contains("\"reason\": \"remember\""));
+            assertThat(count(lines, "\"stage\": \"pipeline\"", "\"client\": \"127.0.0.4\"",
+                    "\"action\": \"tarpit\"", "\"reason\": \"remember\"", "\"rule\": \"dyn\"")).isEqualTo(1);
+            assertThat(count(lines, "\"reason\": \"remember\"")).isEqualTo(1);
 
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             String report = new DecisionReport(today.minusDays(1), today).read(log).render();

@@ -30,6 +30,7 @@ final class TestJames {
     private String authorizedAddresses;
     private final List<String> properties = new ArrayList<>();
     private final java.util.Map<String, String> confFiles = new java.util.LinkedHashMap<>();
+    private final List<String[]> edits = new ArrayList<>();
 
     private TestJames(Path dir) {
         this.dir = dir;
@@ -88,6 +89,12 @@ final class TestJames {
         return this;
     }
 
+    /** Replaces the first {@code what} in the conf file {@code name} (e.g. to add a mailet) with {@code with}. */
+    TestJames edit(String name, String what, String with) {
+        edits.add(new String[] {name, what, with});
+        return this;
+    }
+
     /** The working directory. */
     Path dir() {
         return dir;
@@ -98,6 +105,9 @@ final class TestJames {
         WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), dir, "127.0.0.1:0", "127.0.0.1:0", null);
         if (smtpHandler) {
             assertThat(WorkingDirectory.enableSmtpHandler(dir)).as("the SMTP handler line in smtpserver.xml").isTrue();
+        }
+        for (String[] e : edits) {
+            replaceIn(e[0], e[1], e[2]);
         }
         if (authorizedAddresses != null) {
             replaceInSmtpXml("<handlerchain>", "<authorizedAddresses>" + authorizedAddresses
@@ -118,10 +128,14 @@ final class TestJames {
     }
 
     private void replaceInSmtpXml(String what, String with) throws IOException {
-        Path smtpXml = dir.resolve("conf/smtpserver.xml");
-        String xml = new String(Files.readAllBytes(smtpXml), StandardCharsets.UTF_8);
-        assertThat(xml).contains(what);
-        Files.write(smtpXml, xml.replaceFirst(java.util.regex.Pattern.quote(what),
+        replaceIn("smtpserver.xml", what, with);
+    }
+
+    private void replaceIn(String name, String what, String with) throws IOException {
+        Path file = dir.resolve("conf").resolve(name);
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        assertThat(text).as(name).contains(what);
+        Files.write(file, text.replaceFirst(java.util.regex.Pattern.quote(what),
                 java.util.regex.Matcher.quoteReplacement(with)).getBytes(StandardCharsets.UTF_8));
     }
 

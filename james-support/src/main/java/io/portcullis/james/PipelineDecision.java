@@ -27,33 +27,54 @@ public final class PipelineDecision {
         record(runtime, mail, action, true, verdict.wouldScore(), verdict);
     }
 
+    /**
+     * Offers the decision of the {@code Tarpit} mailet: the client is remembered for the tarpit (action
+     * {@code tarpit}, reason {@code remember}), with the findings already on the mail (none are computed here).
+     */
+    public static void remembered(PortcullisRuntime runtime, Mail mail) {
+        if (!runtime.decisionLog().active()) {
+            return;
+        }
+        try {
+            Verdict v = Verdict.of(MailAttributes.findings(mail), runtime.config().policy(), runtime.config().modes());
+            offer(runtime, mail, Decision.of(Decision.PIPELINE, Decision.TARPIT).reason("remember").score(v.score())
+                    .findings(v.findings()).observed(v.observed()));
+        } catch (RuntimeException e) {
+            // logging never fails the mail
+        }
+    }
+
     private static void record(PortcullisRuntime runtime, Mail mail, String action, boolean observe, double score,
             Verdict verdict) {
         if (!runtime.decisionLog().active()) {
             return;
         }
         try {
-            Decision d = Decision.of(Decision.PIPELINE, action).observe(observe).reason("score").score(score)
-                    .findings(verdict.findings()).observed(verdict.observed());
-            d.client(mail.getRemoteAddr());
-            String host = mail.getRemoteHost();
-            if (host != null && !host.equals(mail.getRemoteAddr())) {
-                d.rdns(host);
-            }
-            Optional<Attribute> helo = mail.getAttribute(HELO);
-            if (helo.isPresent()) {
-                d.helo(String.valueOf(helo.get().getValue().value()));
-            }
-            d.sender(mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString());
-            d.recipients(mail.getRecipients() == null ? 0 : mail.getRecipients().size());
-            try {
-                d.messageId(mail.getMessage() == null ? null : mail.getMessage().getMessageID());
-            } catch (Exception e) {
-                // no message id
-            }
-            runtime.decisionLog().offer(d);
+            offer(runtime, mail, Decision.of(Decision.PIPELINE, action).observe(observe).reason("score").score(score)
+                    .findings(verdict.findings()).observed(verdict.observed()));
         } catch (RuntimeException e) {
             // logging never fails the mail
         }
+    }
+
+    /** Adds the mail's client, HELO, sender, recipients and message id to {@code d} and offers it. */
+    private static void offer(PortcullisRuntime runtime, Mail mail, Decision d) {
+        d.client(mail.getRemoteAddr());
+        String host = mail.getRemoteHost();
+        if (host != null && !host.equals(mail.getRemoteAddr())) {
+            d.rdns(host);
+        }
+        Optional<Attribute> helo = mail.getAttribute(HELO);
+        if (helo.isPresent()) {
+            d.helo(String.valueOf(helo.get().getValue().value()));
+        }
+        d.sender(mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString());
+        d.recipients(mail.getRecipients() == null ? 0 : mail.getRecipients().size());
+        try {
+            d.messageId(mail.getMessage() == null ? null : mail.getMessage().getMessageID());
+        } catch (Exception e) {
+            // no message id
+        }
+        runtime.decisionLog().offer(d);
     }
 }

@@ -1,5 +1,7 @@
 package io.portcullis.mailets;
 
+import io.portcullis.james.PipelineDecision;
+import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.james.TarpitMemory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * Mail that was authenticated, came from an authorised network or was created by a mailet is never remembered.
  * The memory is the {@link TarpitMemory} store: by default the shared state store of {@code store.*} (embedded
- * journal, or Redis for several nodes); {@code smtp.tarpit.store} can give it a store of its own. Never fails the mail: a store failure is logged. The mail goes on unchanged.
+ * journal, or Redis for several nodes); {@code smtp.tarpit.store} can give it a store of its own. Never fails the mail: a store failure is logged. The mail
+ * goes on unchanged. Each address remembered is a decision log line (stage {@code pipeline}, action
+ * {@code tarpit}, reason {@code remember}).
  */
 public class Tarpit extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(Tarpit.class);
@@ -40,13 +44,21 @@ public class Tarpit extends GenericMailet {
     private static final AttributeName AUTH_NETWORK = AttributeName.of("org.apache.james.SMTPIsAuthNetwork");
 
     private final TarpitMemory memory;
+    /** For the decision log; null in tests that need none. */
+    private final PortcullisRuntime runtime;
     private volatile Duration remember;
     private volatile int v4Prefix;
     private volatile int v6Prefix;
 
     @Inject
-    public Tarpit(TarpitMemory memory) {
+    public Tarpit(TarpitMemory memory, PortcullisRuntime runtime) {
         this.memory = memory;
+        this.runtime = runtime;
+    }
+
+    /** Without a decision log (tests). */
+    public Tarpit(TarpitMemory memory) {
+        this(memory, null);
     }
 
     @Override
@@ -121,6 +133,9 @@ public class Tarpit extends GenericMailet {
         try {
             memory.remember(address, v4Prefix, v6Prefix, remember).get(2, TimeUnit.SECONDS);
             LOGGER.info("Portcullis: remembering {} for the tarpit for {}", address.getHostAddress(), remember);
+            if (runtime != null) {
+                PipelineDecision.remembered(runtime, mail);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {

@@ -156,4 +156,33 @@ class TarpitTest {
             return now;
         }
     }
+
+    @Test
+    void eachRememberedAddressIsADecisionLogLine() throws Exception {
+        Path log = dir.resolve("decisions");
+        io.portcullis.james.PortcullisRuntime runtime = new io.portcullis.james.PortcullisRuntime(
+                io.portcullis.config.PortcullisConfig.parse(java.util.Map.of("log.directory", log.toString(),
+                        "log.node", "t"), "t"));
+        try {
+            memory = new TarpitMemory(SmtpSettings.defaults(Policy.DEFAULT), dir, clock);
+            Tarpit t = new Tarpit(memory, runtime);
+            t.init(FakeMailetConfig.builder().mailetName("Tarpit").build());
+            Mail m = mail("192.0.2.99");
+            io.portcullis.james.MailAttributes.storeFindings(m, "dnsbl",
+                    java.util.List.of(new io.portcullis.verdict.Finding("dnsbl", "bl", 12, "listed")));
+            t.service(m);
+            t.service(mail("not-an-address"));
+        } finally {
+            runtime.close(); // flushes the log
+        }
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(log)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                lines.addAll(java.nio.file.Files.readAllLines(f));
+            }
+        }
+        assertThat(lines).singleElement().satisfies(l -> assertThat(l).contains("\"stage\": \"pipeline\"",
+                "\"client\": \"192.0.2.99\"", "\"action\": \"tarpit\"", "\"reason\": \"remember\"",
+                "\"score\": 12", "\"rule\": \"bl\""));
+    }
 }
