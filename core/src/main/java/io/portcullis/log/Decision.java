@@ -19,7 +19,8 @@ import java.util.Map;
  * ({@code ""} for the null sender), {@code recipients}, {@code message_id}, {@code action}
  * ({@code reject|tempfail|tarpit|tag|accept}), {@code observe} (true: observe mode, {@code action} is what
  * <em>would</em> have been done), {@code reason} (a short category: {@code score}, {@code pregreet},
- * {@code remembered}, {@code dns-unknown}), {@code score}, {@code findings} ({@code check}, {@code rule},
+ * {@code remembered}, {@code dns-unknown}, {@code tarpit-full}; {@code remember} for the
+ * {@code Tarpit} mailet), {@code score}, {@code findings} ({@code check}, {@code rule},
  * {@code weight}, {@code reason}; {@code observe: true} for a finding of a check in observe mode, which did not
  * count), {@code reply} (the SMTP reply sent, or that would have been sent).
  */
