@@ -37,6 +37,9 @@ import org.apache.mailet.base.GenericMatcher;
  * Unknown rule ids, several numbers or a non-finite number fail at init with a message naming the condition and
  * the token.
  *
+ * <p>Rules in observe mode ({@code headers.mode} or {@code headers.rule.<RULE>.mode = observe}) never make it
+ * match: their findings are only logged.
+ *
  * <p>The header check runs once per mail: its findings are stored in the JSON-serialisable mail attributes
  * {@code io.portcullis.findings} / {@code io.portcullis.checks} and reused by later matchers and the {@code Tag}
  * mailet (or taken from an earlier stage that recorded them). Thread-safe: the configuration is immutable after

@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * A number and names match if either holds. Bad tokens fail at init with a message naming the condition
  * and the token.
  *
+ * <p>Configured lists in observe mode ({@code dnsbl.mode} or {@code dnsbl.list.<id>.mode = observe}) never make
+ * it match: their findings are only logged. Lists given in the condition itself are always enforced.
+ *
  * <p>Lookups happen once per mail: the results of the configured lists are stored in the JSON-serialisable
  * attributes {@code io.portcullis.findings} (check {@code dnsbl}) and {@code io.portcullis.checks}, where
  * later matchers and the {@code Tag} mailet find them (an SMTP-time stage may have stored them already).

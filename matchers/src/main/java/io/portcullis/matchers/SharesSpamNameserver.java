@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * A number and sources match if either holds. Unknown sources fail at init, naming the condition and the
  * token. When {@code nameservers.enabled} is false the matcher never matches (a warning is logged at init).
  *
+ * <p>Sources in observe mode ({@code nameservers.mode}, {@code nameservers.<source>.mode = observe}) never make
+ * it match: their findings are only logged.
+ *
  * <p>The check runs once per mail: its findings are stored in {@code io.portcullis.findings} (check
  * {@code nameservers}, rule = source), so the {@code Tag} mailet reports them and later matchers reuse them;
  * the resolved nameservers are kept in {@code io.portcullis.nameservers.view} for the learning mailet. DNS

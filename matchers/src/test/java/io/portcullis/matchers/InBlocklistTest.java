@@ -76,6 +76,20 @@ class InBlocklistTest {
     }
 
     @Test
+    void aListInObserveModeIsLookedUpAndStoredButNeverMatches() throws Exception {
+        PortcullisRuntime observing = new PortcullisRuntime(withLists.config().withModes(
+                io.portcullis.policy.CheckModes.builder().observeRule("dnsbl", "bl").build()));
+        try {
+            FakeMail m = mail("127.0.0.2", "alice@good.example");
+            assertThat(matcher(observing, null).match(m)).isEmpty();
+            assertThat(matcher(observing, "bl").match(m)).isEmpty();
+            assertThat(dnsblRules(m)).as("the finding is kept for the log").containsExactly("bl");
+        } finally {
+            observing.close();
+        }
+    }
+
+    @Test
     void cleanClientAndErrorAnswersDoNotMatch() throws Exception {
         assertThat(matcher(withLists, null).match(mail("127.0.0.1", "alice@good.example"))).isEmpty();
         FakeMail blocked = mail("127.0.0.5", "alice@good.example");
