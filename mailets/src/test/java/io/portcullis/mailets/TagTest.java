@@ -90,6 +90,29 @@ class TagTest {
     }
 
     @Test
+    void observedRulesLeaveTheMailUntouched() throws Exception {
+        PortcullisConfig observing = PortcullisConfig.defaults().withModes(io.portcullis.policy.CheckModes.builder()
+                .observeRule("headers", "MISSING_DATE").build());
+        PortcullisRuntime r = PortcullisRuntime.withHeaderCheck(observing, input -> List.of(DATE, MID));
+        FakeMail mail = mail(RAW);
+        tag(r, "subjectPrefix", "[SPAM]").service(mail);
+
+        MimeMessage m = mail.getMessage();
+        // Only MISSING_MESSAGE_ID counts (2.5, under the tag threshold): no tag, no subject prefix.
+        assertThat(m.getHeader("X-Portcullis-Score", null)).isEqualTo("2.5");
+        assertThat(m.getHeader("X-Portcullis-Report", null)).contains("MISSING_MESSAGE_ID").doesNotContain("DATE");
+        assertThat(m.getSubject()).isEqualTo("Cheap pills");
+        assertThat(status(mail, "org.apache.james.spamassassin.status"))
+                .containsExactly("No, score=2.5 required=5.0", "No, score=2.5 required=5.0");
+        assertThat(MailAttributes.action(mail)).contains("accept");
+
+        FakeMail onlyObserved = mail(RAW);
+        tag(PortcullisRuntime.withHeaderCheck(observing, input -> List.of(DATE))).service(onlyObserved);
+        assertThat(onlyObserved.getMessage().getHeader("X-Portcullis-Score")).isNull();
+        assertThat(status(onlyObserved, "org.apache.james.spamassassin.status")).isEmpty();
+    }
+
+    @Test
     void theStockIsMarkedAsSpamMatcherRecognisesTheFlag() throws Exception {
         FakeMail mail = mail(RAW);
         tag(runtime(List.of(DATE, MID))).service(mail);
