@@ -1,5 +1,6 @@
 package io.portcullis.log;
 
+import io.portcullis.testing.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.verdict.Finding;
@@ -10,15 +11,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -26,28 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DecisionLogTest {
     /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now;
-
-        MovableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     static List<String> lines(Path f) throws IOException {
         return Files.readAllLines(f, StandardCharsets.UTF_8);
@@ -55,7 +31,7 @@ class DecisionLogTest {
 
     @Test
     void linesAreWrittenInOfferOrderWithAllFields(@TempDir Path dir) throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-11-26T10:15:30Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-26T10:15:30Z"));
         DecisionLog log = DecisionLog.open(dir, "mx1", 5000, 30, clock);
         log.offer(Decision.of(Decision.RCPT, Decision.REJECT).client("192.0.2.7").rdns("bad.example")
                 .helo("evil\r\nX-Injected: yes").sender("spam@example.com").recipients(1).reason("score").score(20)
@@ -85,10 +61,10 @@ class DecisionLogTest {
 
     @Test
     void aNewFileEachUtcDay(@TempDir Path dir) throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-11-26T23:59:59Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-26T23:59:59Z"));
         DecisionLog log = DecisionLog.open(dir, "mx1", 100, 30, clock);
         log.offer(Decision.of(Decision.RCPT, Decision.REJECT).client("192.0.2.1"));
-        clock.now.set(Instant.parse("2026-11-27T00:00:01Z"));
+        clock.set(Instant.parse("2026-11-27T00:00:01Z"));
         log.offer(Decision.of(Decision.RCPT, Decision.REJECT).client("192.0.2.2"));
         log.offer(Decision.of(Decision.RCPT, Decision.REJECT).client("192.0.2.3"));
         log.close();
@@ -102,7 +78,7 @@ class DecisionLogTest {
             Files.write(dir.resolve("decisions-" + day + ".jsonl"), List.of("{}"));
         }
         Files.write(dir.resolve("notes.txt"), List.of("kept"));
-        MovableClock clock = new MovableClock(Instant.parse("2026-11-26T08:00:00Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-26T08:00:00Z"));
         DecisionLog log = DecisionLog.open(dir, "mx1", 100, 3, clock); // keeps 24, 25, 26
         log.offer(Decision.of(Decision.DATA, Decision.TAG));
         log.close();
@@ -175,7 +151,7 @@ class DecisionLogTest {
 
     @Test
     void eventsAreLinesWithAType(@TempDir Path dir) throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-11-26T10:00:00Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-26T10:00:00Z"));
         DecisionLog log = DecisionLog.open(dir, "mx1", 10, 30, clock);
         log.offerEvent("dns", Map.of("event", "suspended"));
         log.close();

@@ -1,5 +1,6 @@
 package io.portcullis.nameservers;
 
+import io.portcullis.testing.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,11 +14,8 @@ import io.portcullis.testing.KnotServer;
 import io.portcullis.testing.RedisServer;
 import io.portcullis.verdict.Finding;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,28 +80,6 @@ class NameserverLearningTest {
     }
 
     /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     static void learn(LearnedNameservers learned, String domain, LearnedNameservers.Verdict verdict) throws Exception {
         NameserverView view = resolver.resolve(NsTargets.builder().mailFrom("x@" + domain).fromHeader(domain).build()).get();
@@ -214,17 +190,17 @@ class NameserverLearningTest {
 
     @Test
     void spamAgesOutOfTheWindow() throws Exception {
-        MovableClock clock = new MovableClock(Instant.now());
+        SettableClock clock = new SettableClock(Instant.now());
         try (JournalStateStore store = open()) {
             LearnedNameservers learned = new LearnedNameservers(store,
                     NameserverSettings.builder().learnedWindow(Duration.ofDays(7)).build(), clock);
             for (int i = 1; i <= 5; i++) {
                 learn(learned, "spam" + i + ".test", LearnedNameservers.Verdict.SPAM);
             }
-            clock.now = clock.now.plus(Duration.ofDays(6));
+            clock.advance(Duration.ofDays(6));
             assertThat(check(learned, "newcomer.test").findings().get(0).detail())
                     .contains("serves 5 spam domains seen in the last 7 days");
-            clock.now = clock.now.plus(Duration.ofDays(2));
+            clock.advance(Duration.ofDays(2));
             assertThat(check(learned, "newcomer.test").status()).isEqualTo(NsStatus.CLEAN);
         }
     }

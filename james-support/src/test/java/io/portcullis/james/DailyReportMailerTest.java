@@ -1,5 +1,6 @@
 package io.portcullis.james;
 
+import io.portcullis.testing.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.config.PortcullisConfig;
@@ -12,12 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import org.apache.james.core.MailAddress;
@@ -30,28 +29,6 @@ class DailyReportMailerTest {
     Path work;
 
     /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now;
-
-        MovableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     private static PortcullisConfig config(String... keyValues) {
         Map<String, String> m = new HashMap<>();
@@ -138,7 +115,7 @@ class DailyReportMailerTest {
     @Test
     void catchesUpOnceAfterTheTimeAndNeverSendsTwiceForTheSameDayAcrossRestarts() throws Exception {
         // 14:00 UTC, report.time 06:00, last report sent for the 26th: the 27th's is due (James was down at 06:00)
-        MovableClock clock = new MovableClock(Instant.parse("2026-11-27T14:00:00Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-27T14:00:00Z"));
         Path state = work.resolve(DailyReportMailer.STATE_FILE);
         Files.createDirectories(state.getParent());
         Files.write(state, "2026-11-26\n".getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.portcullis.mailets;
 
+import io.portcullis.testing.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,10 +9,8 @@ import io.portcullis.james.TarpitMemory;
 import io.portcullis.policy.Policy;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import javax.mail.MessagingException;
 import org.apache.mailet.Attribute;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TarpitTest {
     @TempDir
     Path dir;
-    private final MutableClock clock = new MutableClock(Instant.now());
+    private final SettableClock clock = new SettableClock(Instant.now());
     private TarpitMemory memory;
 
     @AfterEach
@@ -130,32 +129,6 @@ class TarpitTest {
         assertThatThrownBy(() -> mailet("rememberr", "1h")).isInstanceOf(MessagingException.class);
     }
 
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void eachRememberedAddressIsADecisionLogLine() throws Exception {
