@@ -2,16 +2,10 @@ package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.testing.KnotServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The greeting test with {@code smtp.greeting.clients = suspicious} and action {@code drop}: 127.0.0.2 is listed
@@ -22,38 +16,19 @@ class SmtpGreetingDropIT {
     static final int DELAY = 1500;
     private static final String USER = PortcullisServer.DEMO_USER;
 
-    @TempDir
-    static Path work;
-    static KnotServer knot;
-    static GuiceJamesServer server;
-    static int smtpPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        server = SmtpGreetingIT.startJames(work.resolve("james"), knot, List.of(
-                "smtp.greeting.clients = suspicious",
-                "smtp.greeting.delay-ms = " + DELAY,
-                "smtp.greeting.action = drop",
-                "smtp.greeting.drop-code = 521"));
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (knot != null) {
-            knot.close();
-        }
-    }
+    @RegisterExtension
+    static final KnotAndJames env = new KnotAndJames(List.of("bl.test"),
+            (james, knot) -> SmtpGreetingIT.greetingTest(james, knot, List.of(
+                    "smtp.greeting.clients = suspicious",
+                    "smtp.greeting.delay-ms = " + DELAY,
+                    "smtp.greeting.action = drop",
+                    "smtp.greeting.drop-code = 521")));
 
     @Test
     void listedEarlyTalkerIsDropped() throws Exception {
         long dropped = SmtpGreetingIT.counter("pregreetDropped");
         long t0 = System.nanoTime();
-        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", env.smtpPort())) {
             d.write("EHLO early.example.net\r\n");
             String first = d.readLine();
             String reply = d.readLine();
@@ -78,7 +53,7 @@ class SmtpGreetingDropIT {
     @Test
     void listedPatientClientWaitsThenGoesOn() throws Exception {
         long t0 = System.nanoTime();
-        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", env.smtpPort())) {
             String greeting = d.greeting();
             long greetingMs = SmtpGreetingIT.ms(t0);
             System.out.println("SmtpGreetingDropIT: listed patient client greeted after " + greetingMs + " ms");
@@ -93,7 +68,7 @@ class SmtpGreetingDropIT {
     @Test
     void cleanClientIsGreetedWithoutTheWait() throws Exception {
         long t0 = System.nanoTime();
-        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", env.smtpPort())) {
             String greeting = d.greeting();
             long greetingMs = SmtpGreetingIT.ms(t0);
             System.out.println("SmtpGreetingDropIT: clean client greeted after " + greetingMs + " ms");

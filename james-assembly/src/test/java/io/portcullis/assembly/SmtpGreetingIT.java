@@ -7,11 +7,8 @@ import io.portcullis.testing.KnotServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The greeting test in a real James 3.8.1 with the core handler list without James's welcome handler
@@ -23,37 +20,18 @@ class SmtpGreetingIT {
     static final int DELAY = 1500;
     private static final String USER = PortcullisServer.DEMO_USER;
 
-    @TempDir
-    static Path work;
-    static KnotServer knot;
-    static GuiceJamesServer server;
-    static int smtpPort;
+    @RegisterExtension
+    static final KnotAndJames env = new KnotAndJames(List.of("bl.test"),
+            (james, knot) -> greetingTest(james, knot, List.of(
+                    "smtp.greeting.clients = all",
+                    "smtp.greeting.delay-ms = " + DELAY,
+                    "smtp.greeting.action = flag")));
 
-    @BeforeAll
-    static void start() throws Exception {
-        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        server = startJames(work.resolve("james"), knot, List.of(
-                "smtp.greeting.clients = all",
-                "smtp.greeting.delay-ms = " + DELAY,
-                "smtp.greeting.action = flag"));
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-    }
-
-    /** James on the repository's conf with the Portcullis handler and the greeting-test core handler list. */
-    static GuiceJamesServer startJames(Path james, KnotServer knot, List<String> properties) throws Exception {
-        return TestJames.in(james).greetingTest().dns(knot.hostPort()).dropSampleLists()
+    /** The Portcullis handler, the greeting-test core handler list and one list on the test Knot. */
+    static TestJames greetingTest(TestJames james, KnotServer knot, List<String> properties) {
+        return james.greetingTest().dns(knot.hostPort()).dropSampleLists()
                 .properties("dnsbl.list.bl = bl.test=127.0.0.[2..11]*1", "nameservers.enabled = false")
-                .properties(properties).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (knot != null) {
-            knot.close();
-        }
+                .properties(properties);
     }
 
     static long ms(long since) {
@@ -63,7 +41,7 @@ class SmtpGreetingIT {
     @Test
     void patientClientIsUnaffectedExceptForTheWait() throws Exception {
         long t0 = System.nanoTime();
-        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", env.smtpPort())) {
             String first = d.readLine();
             long firstMs = ms(t0);
             String last = first;
@@ -91,7 +69,7 @@ class SmtpGreetingIT {
     void clientTalkingBeforeTheGreetingIsFlagged() throws Exception {
         long pregreetBefore = counter("pregreet");
         long t0 = System.nanoTime();
-        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.1", env.smtpPort())) {
             d.write("EHLO early.example.net\r\n"); // a bot does not wait
             String greeting = d.greeting();
             long greetingMs = ms(t0);

@@ -2,15 +2,10 @@ package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.testing.KnotServer;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The greeting test in observe mode ({@code smtp.greeting.mode = observe}) with action {@code drop}: the listed
@@ -21,38 +16,19 @@ class SmtpGreetingObserveIT {
     static final int DELAY = 1000;
     private static final String USER = PortcullisServer.DEMO_USER;
 
-    @TempDir
-    static Path work;
-    static KnotServer knot;
-    static GuiceJamesServer server;
-    static int smtpPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        server = SmtpGreetingIT.startJames(work.resolve("james"), knot, List.of(
-                "smtp.greeting.clients = suspicious",
-                "smtp.greeting.delay-ms = " + DELAY,
-                "smtp.greeting.action = drop",
-                "smtp.greeting.mode = observe",
-                "log.node = it-greeting-observe"));
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (knot != null) {
-            knot.close();
-        }
-    }
+    @RegisterExtension
+    static final KnotAndJames env = new KnotAndJames(List.of("bl.test"),
+            (james, knot) -> SmtpGreetingIT.greetingTest(james, knot, List.of(
+                    "smtp.greeting.clients = suspicious",
+                    "smtp.greeting.delay-ms = " + DELAY,
+                    "smtp.greeting.action = drop",
+                    "smtp.greeting.mode = observe",
+                    "log.node = it-greeting-observe")));
 
     @Test
     void earlyTalkerIsNotDroppedButLoggedAsWouldReject() throws Exception {
         long dropped = SmtpGreetingIT.counter("pregreetDropped");
-        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", env.smtpPort())) {
             d.write("EHLO early.example.net\r\n");
             String greeting = d.greeting();
             assertThat(greeting).startsWith("220-").contains("\n220 ");
@@ -63,7 +39,7 @@ class SmtpGreetingObserveIT {
         }
         assertThat(SmtpGreetingIT.counter("pregreetDropped")).isEqualTo(dropped);
 
-        Path log = work.resolve("james/var/portcullis/decisions");
+        Path log = env.james().resolve("var/portcullis/decisions");
         List<String> lines = DecisionLogIT.awaitLine(log, l -> l.contains("PREGREET"));
         lines.forEach(l -> System.out.println("SmtpGreetingObserveIT: " + l));
         assertThat(DecisionLogIT.count(lines, "\"stage\": \"rcpt\"", "\"client\": \"127.0.0.2\"",

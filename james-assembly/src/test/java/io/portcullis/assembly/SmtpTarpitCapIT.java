@@ -3,16 +3,12 @@ package io.portcullis.assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.smtp.PortcullisSmtpHandler;
-import io.portcullis.testing.KnotServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.james.GuiceJamesServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tarpit's cap ({@code smtp.tarpit.max-connections = 2}) in a real James 3.8.1: with two tarpitted connections
@@ -23,38 +19,19 @@ class SmtpTarpitCapIT {
     static final int CAP = 2;
     static final int DELAY = 300;
 
-    @TempDir
-    static Path work;
-    static KnotServer knot;
-    static GuiceJamesServer server;
-    static int smtpPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        server = TestJames.in(work.resolve("james")).smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
-                "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12", // tarpit band: tarpit 10, reject 15
-                "nameservers.enabled = false",
-                "smtp.tarpit.delay-ms = " + DELAY,
-                "smtp.tarpit.step-ms = 0",
-                "smtp.tarpit.max-connections = " + CAP,
-                "log.node = it-tarpit-cap").start();
-        smtpPort = TestJames.smtpPort(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (knot != null) {
-            knot.close();
-        }
-    }
+    @RegisterExtension
+    static final KnotAndJames env = new KnotAndJames(List.of("bl.test"),
+            (james, knot) -> james.smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
+                    "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12", // tarpit band: tarpit 10, reject 15
+                    "nameservers.enabled = false",
+                    "smtp.tarpit.delay-ms = " + DELAY,
+                    "smtp.tarpit.step-ms = 0",
+                    "smtp.tarpit.max-connections = " + CAP,
+                    "log.node = it-tarpit-cap"));
 
     /** Connects as the listed client and sends EHLO and MAIL; returns the dialog and the MAIL reply. */
     private static SmtpDialog listedClient(List<String> replies) throws IOException {
-        SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort);
+        SmtpDialog d = SmtpDialog.connect("127.0.0.2", env.smtpPort());
         assertThat(d.greeting()).startsWith("220");
         replies.add(d.command("EHLO client.example.net"));
         if (replies.get(replies.size() - 1).startsWith("250")) {
@@ -120,7 +97,7 @@ class SmtpTarpitCapIT {
                 d.close();
             }
         }
-        Path log = work.resolve("james/var/portcullis/decisions");
+        Path log = env.james().resolve("var/portcullis/decisions");
         List<String> lines = DecisionLogIT.awaitLine(log, l -> l.contains("\"reason\": \"tarpit-full\""));
         assertThat(DecisionLogIT.count(lines, "\"action\": \"tempfail\"", "\"reason\": \"tarpit-full\"",
                 "\"reply\": \"421 4.7.0 Too many slow connections")).isEqualTo(1);

@@ -3,18 +3,13 @@ package io.portcullis.assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.smtp.PortcullisSmtpHandler;
-import io.portcullis.testing.KnotServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.james.GuiceJamesServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tarpit in a real James 3.8.1: 127.0.0.2 is listed with weight 12, in the tarpit band (tarpit 10, reject 15);
@@ -27,40 +22,21 @@ class SmtpTarpitIT {
     static final int STEP = 400;
     static final int MAX = 1600;
 
-    @TempDir
-    static Path work;
-    static KnotServer knot;
-    static GuiceJamesServer server;
-    static int smtpPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test"));
-        server = TestJames.in(work.resolve("james")).smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
-                "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12",
-                "nameservers.enabled = false",
-                "smtp.tarpit.delay-ms = " + DELAY,
-                "smtp.tarpit.step-ms = " + STEP,
-                "smtp.tarpit.max-delay-ms = " + MAX).start();
-        smtpPort = TestJames.smtpPort(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (knot != null) {
-            knot.close();
-        }
-    }
+    @RegisterExtension
+    static final KnotAndJames env = new KnotAndJames(List.of("bl.test"),
+            (james, knot) -> james.smtpHandler().dns(knot.hostPort()).dropSampleLists().properties(
+                    "dnsbl.list.bl = bl.test=127.0.0.[2..11]*12",
+                    "nameservers.enabled = false",
+                    "smtp.tarpit.delay-ms = " + DELAY,
+                    "smtp.tarpit.step-ms = " + STEP,
+                    "smtp.tarpit.max-delay-ms = " + MAX));
 
     /** Milliseconds per step of one lockstep transaction: greeting, EHLO, MAIL, RCPT, DATA, body, QUIT. */
     static long[] transaction(String client) throws Exception {
         long[] t = new long[7];
         String token = UUID.randomUUID().toString().substring(0, 8);
         long t0 = System.nanoTime();
-        try (SmtpDialog d = SmtpDialog.connect(client, smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect(client, env.smtpPort())) {
             assertThat(d.greeting()).startsWith("220");
             t[0] = lap(t0);
             long s = System.nanoTime();
@@ -106,7 +82,7 @@ class SmtpTarpitIT {
 
     @Test
     void pipelinedCommandsPayEachDelay() throws Exception {
-        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", env.smtpPort())) {
             d.greeting();
             d.command("EHLO client.example.net");
             d.command("NOOP"); // evidence in: from here on, tarpitted
@@ -136,7 +112,7 @@ class SmtpTarpitIT {
         List<SmtpDialog> held = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort);
+                SmtpDialog d = SmtpDialog.connect("127.0.0.2", env.smtpPort());
                 held.add(d);
                 d.greeting();
                 d.command("EHLO tarpit.example.net");
