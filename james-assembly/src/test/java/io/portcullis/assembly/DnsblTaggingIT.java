@@ -2,20 +2,14 @@ package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.testing.KnotServer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.UUID;
-import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DNS lists in a real James 3.8.1 (the repository's {@code conf/}, plus two lists served by a real Knot
@@ -25,32 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DnsblTaggingIT {
     private static final String USER = PortcullisServer.DEMO_USER;
 
-    @TempDir
-    static Path work;
-    static KnotServer knot;
-    static GuiceJamesServer server;
-    static int smtpPort;
-    static ImapMailbox mailbox;
-
-    @BeforeAll
-    static void start() throws Exception {
-        knot = KnotServer.start(work, KnotServer.zonesFromClasspath("bl.test", "errors.test"));
-        server = TestJames.in(work.resolve("james")).dns(knot.hostPort())
-                .properties("dnsbl.list.bl = bl.test=127.0.0.[2..11]*6", "dnsbl.list.errs = errors.test*6").start();
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-        mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
-                PortcullisServer.DEMO_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-        if (knot != null) {
-            knot.close();
-        }
-    }
+    @RegisterExtension
+    static final KnotAndJames env = new KnotAndJames(List.of("bl.test", "errors.test"),
+            (james, knot) -> james.dns(knot.hostPort())
+                    .properties("dnsbl.list.bl = bl.test=127.0.0.[2..11]*6", "dnsbl.list.errs = errors.test*6"));
 
     private static byte[] conformant(String token) {
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
@@ -70,33 +42,33 @@ class DnsblTaggingIT {
     @Test
     void mailFromAListedClientIsTaggedNamingTheList() throws Exception {
         String token = token();
-        MailClients.sendSmtp(InetAddress.getByName("127.0.0.2"), smtpPort, "alice@example.com", USER,
+        MailClients.sendSmtp(InetAddress.getByName("127.0.0.2"), env.smtpPort(), "alice@example.com", USER,
                 conformant(token));
-        byte[] delivered = mailbox.await("Spam", token);
+        byte[] delivered = env.mailbox().await("Spam", token);
         String report = MailClients.header(delivered, "X-Portcullis-Report");
         assertThat(report).contains("bl (6.0)").contains("client-ip 127.0.0.2 listed in bl.test [127.0.0.2]")
                 .contains("Listed: 127.0.0.2 is a test entry");
         assertThat(MailClients.header(delivered, "X-Portcullis-Score")).isEqualTo("6.0");
         assertThat(MailClients.header(delivered, "org.apache.james.spamassassin.status")).startsWith("Yes, score=6.0");
-        assertThat(mailbox.find("INBOX", token)).isEmpty();
+        assertThat(env.mailbox().find("INBOX", token)).isEmpty();
     }
 
     @Test
     void errorAnswer127_255_255_254IsNeverAListing() throws Exception {
         String token = token();
-        MailClients.sendSmtp(InetAddress.getByName("127.0.0.5"), smtpPort, "alice@example.com", USER,
+        MailClients.sendSmtp(InetAddress.getByName("127.0.0.5"), env.smtpPort(), "alice@example.com", USER,
                 conformant(token));
-        byte[] delivered = mailbox.await("INBOX", token);
+        byte[] delivered = env.mailbox().await("INBOX", token);
         assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis").doesNotContain("spamassassin");
-        assertThat(mailbox.find("Spam", token)).isEmpty();
+        assertThat(env.mailbox().find("Spam", token)).isEmpty();
     }
 
     @Test
     void cleanClientIsNotTagged() throws Exception {
         String token = token();
-        MailClients.sendSmtp(InetAddress.getByName("127.0.0.1"), smtpPort, "alice@example.com", USER,
+        MailClients.sendSmtp(InetAddress.getByName("127.0.0.1"), env.smtpPort(), "alice@example.com", USER,
                 conformant(token));
-        byte[] delivered = mailbox.await("INBOX", token);
+        byte[] delivered = env.mailbox().await("INBOX", token);
         assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis");
     }
 }

@@ -68,6 +68,11 @@ final class KnotAndJames implements BeforeAllCallback, AfterAllCallback {
         return TestJames.smtpPort(server);
     }
 
+    /** The demo user's mailbox over IMAP. */
+    ImapMailbox mailbox() {
+        return TestJames.demoMailbox(server);
+    }
+
     KnotServer knot() {
         return knot;
     }
