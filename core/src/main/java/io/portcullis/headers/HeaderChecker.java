@@ -203,6 +203,7 @@ public final class HeaderChecker {
                 if (t.invalidIps > 0) {
                     hits.add(HeaderRule.RECEIVED_INVALID_IP, t.firstInvalidIp, t.invalidIps);
                 }
+                heloIpMismatch(c, hits);
             }
         },
         SIGNATURES {
@@ -227,6 +228,22 @@ public final class HeaderChecker {
     }
 
     // ------------------------------------------------------------------------------------ rules
+
+    /** RECEIVED_HELO_IP_MISMATCH: a public address literal in HELO that is not the peer's address. */
+    private static void heloIpMismatch(Context c, Hits hits) {
+        int index = 0;
+        for (HeaderField f : c.h.all("received")) {
+            index++;
+            ReceivedHop hop = ReceivedHop.parse(f.value());
+            String claimed = hop.heloIp();
+            if (claimed == null || hop.peerIp == null || claimed.equals(hop.peerIp)
+                    || !ReceivedHop.isPublic(claimed) || !ReceivedHop.isPublic(hop.peerIp)) {
+                continue;
+            }
+            hits.add(HeaderRule.RECEIVED_HELO_IP_MISMATCH, "Received #" + index + ": the client at ["
+                    + hop.peerIp + "] greeted as " + clip(hop.helo) + ", a public address that is not its own");
+        }
+    }
 
     private static void structure(Context c, Hits hits) {
         ParsedHeader h = c.h;
@@ -440,6 +457,49 @@ public final class HeaderChecker {
             hits.add(HeaderRule.MESSAGE_ID_IP_LITERAL, "Message-ID right-hand side " + clip(right)
                     + " is an IP address");
         }
+        String relay = relayMadeId(c.h, mid);
+        if (relay != null) {
+            hits.add(HeaderRule.MESSAGE_ID_FROM_RELAY, relay);
+        }
+    }
+
+    /** Shortest queue id taken as evidence: shorter ids could match a Message-ID by chance. */
+    static final int MIN_QUEUE_ID = 6;
+
+    /**
+     * MESSAGE_ID_FROM_RELAY: a Received hop whose receiving host is the Message-ID's right-hand side,
+     * whose queue id appears in the left-hand side, and which took the message from a public peer
+     * address. Null if there is none.
+     */
+    static String relayMadeId(ParsedHeader h, MessageId mid) {
+        String left = mid.left();
+        String right = mid.right();
+        int index = 0;
+        for (HeaderField f : h.all("received")) {
+            index++;
+            ReceivedHop hop = ReceivedHop.parse(f.value());
+            if (hop.id == null || hop.by == null || hop.peerIp == null || hop.id.length() < MIN_QUEUE_ID
+                    || !left.contains(hop.id) || !sameHost(hop.by, right)) {
+                continue;
+            }
+            if (!ReceivedHop.isPublic(hop.peerIp)) {
+                return null;
+            }
+            return "Message-ID <" + clip(mid.inner()) + "> holds queue id " + clip(hop.id) + " of "
+                    + clip(hop.by) + ", which took the message from [" + hop.peerIp + "] (Received #" + index
+                    + "): the sender wrote no Message-ID";
+        }
+        return null;
+    }
+
+    /** Equal host names, or one the other with more labels (mail vs mail.example.org). */
+    private static boolean sameHost(String a, String b) {
+        if (a.equalsIgnoreCase(b)) {
+            return true;
+        }
+        String x = a.length() < b.length() ? a : b;
+        String y = a.length() < b.length() ? b : a;
+        return y.regionMatches(true, 0, x, 0, x.length()) && y.charAt(x.length()) == '.';
     }
 
     static boolean isDottedQuad(String s) {

@@ -67,6 +67,15 @@ public enum HeaderRule {
     /** H7. */
     INVALID_MESSAGE_ID("RFC 5322 3.6.4", 2.5, "Message-ID is not <id-left@id-right>"),
     MESSAGE_ID_IP_LITERAL("heuristic", 0.5, "Message-ID right-hand side is an IP address, not a domain"),
+    /**
+     * The Message-ID is the queue id of a relay that took the message over SMTP from a public address
+     * (e.g. {@code <200208231748.SAA11649@relay.example>} next to {@code by relay.example ... id
+     * SAA11649}): the relay made it because the message arrived without one (RFC 6409 8.3 lets a
+     * submission server do so). The evidence is the same as MISSING_MESSAGE_ID, hence the same score:
+     * every mail client writes its own id, bulk scripts often do not.
+     */
+    MESSAGE_ID_FROM_RELAY("heuristic (RFC 5322 3.6.4, RFC 6409 8.3)", 1.5,
+            "Message-ID was made by a relay from its queue id: the sender wrote none"),
 
     // ---- dates
     /** H8. */
@@ -104,6 +113,15 @@ public enum HeaderRule {
             "Received timestamp missing or not a date-time even read leniently (no MTA writes that)"),
     /** H22. */
     RECEIVED_INVALID_IP("heuristic (RFC 5321 4.4)", 2.5, "Received names an impossible or reserved IPv4 address"),
+    /**
+     * A hop records that the client greeted (HELO/EHLO) with an address literal that is a public
+     * address other than the one it connected from. RFC 5321 4.1.1.1 and 4.1.3: the literal names the
+     * client itself. A client behind NAT greets with its private address, which is not judged; a
+     * public address that is not the client's is a made-up greeting (SpamAssassin's
+     * RCVD_HELO_IP_MISMATCH idea).
+     */
+    RECEIVED_HELO_IP_MISMATCH("heuristic (RFC 5321 4.1.1.1)", 1.5,
+            "a client greeted with a public address literal that is not its own address"),
 
     // ---- software signatures
     /** H23. */
