@@ -221,6 +221,11 @@ public final class HeaderChecker {
                 if (b != null) {
                     hits.add(HeaderRule.BULK_MAILER, b);
                 }
+                HeaderField prio = c.h.first("x-priority");
+                if (prio != null && !c.h.has("x-mailer") && !c.h.has("user-agent")) {
+                    hits.add(HeaderRule.PRIORITY_WITHOUT_MAILER, "X-Priority '" + clip(prio.value().trim())
+                            + "' but neither X-Mailer nor User-Agent names the client that set it");
+                }
             }
         };
 
@@ -609,6 +614,11 @@ public final class HeaderChecker {
             if (why != null) {
                 hits.add(HeaderRule.MISSING_MIME_VERSION, why + " needs MIME but there is no MIME-Version");
             }
+        }
+        HeaderField top = h.first("content-type");
+        if (top != null && mediaType(top.value()).equals("text/html")) {
+            hits.add(HeaderRule.CONTENT_TYPE_HTML_ONLY, "Content-Type '" + clip(top.value().trim())
+                    + "': the message is HTML only, with no plain-text version");
         }
         for (HeaderField f : h.all("content-type")) {
             String v = stripTrailingComment(f.value());

@@ -104,6 +104,12 @@ public enum HeaderRule {
     DUPLICATE_CONTENT_TRANSFER_ENCODING("RFC 2045 6", 3.0, "more than one Content-Transfer-Encoding header"),
     /** H24. */
     CONTENT_TYPE_TRAILING_SEMICOLON("RFC 2045 5.1", 1.5, "Content-Type ends with ';'"),
+    /**
+     * The top-level Content-Type is text/html: there is no plain-text version (mail clients that write
+     * HTML send multipart/alternative with a text/plain part). SpamAssassin's MIME_HTML_ONLY idea. Some
+     * legitimate newsletters do this too, so it only adds weight.
+     */
+    CONTENT_TYPE_HTML_ONLY("heuristic", 1.0, "top-level Content-Type is text/html: no plain-text version"),
 
     // ---- trace
     /** H22. */
@@ -128,7 +134,13 @@ public enum HeaderRule {
     FORGED_MUA("heuristic", 5.0, "X-Mailer/User-Agent names a client whose Message-ID format does not match"),
     RATWARE_MS_HEADERS("heuristic", 5.0,
             "Microsoft-client header markers without the X-MimeOLE stamp those clients always add"),
-    BULK_MAILER("heuristic", 2.5, "X-Mailer names mass-mailing software");
+    BULK_MAILER("heuristic", 2.5, "X-Mailer names mass-mailing software"),
+    /**
+     * X-Priority is not a standard field: the desktop clients that write it (Outlook, Outlook Express,
+     * Eudora, Netscape, The Bat!, Pegasus ...) all name themselves in X-Mailer or User-Agent. Mass
+     * mailing scripts copy the priority flag to look urgent but leave the client name out.
+     */
+    PRIORITY_WITHOUT_MAILER("heuristic", 1.0, "X-Priority set but no X-Mailer or User-Agent names the client");
 
     private final String reference;
     private final double defaultScore;

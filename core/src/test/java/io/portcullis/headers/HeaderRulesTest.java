@@ -128,10 +128,13 @@ class HeaderRulesTest {
                 Msg.good().set("Message-ID", "Message-ID: <00006d7c3c7f$00007797$00005ea5@mail.example.com>").bytes()));
         a.add(Arguments.of(HeaderRule.BULK_MAILER, Msg.good().add("X-Mailer: Group Mail 4.0").bytes()));
         a.add(Arguments.of(HeaderRule.MESSAGE_ID_FROM_RELAY, relayMadeId().bytes()));
+        a.add(Arguments.of(HeaderRule.CONTENT_TYPE_HTML_ONLY,
+                Msg.good().set("Content-Type", "Content-Type: text/html; charset=us-ascii").bytes()));
         a.add(Arguments.of(HeaderRule.RECEIVED_HELO_IP_MISMATCH, Msg.good()
                 .set("Received: from mail", "Received: from [203.0.113.9] (mail.example.org [192.0.2.10])").bytes()));
         a.add(Arguments.of(HeaderRule.RECEIVED_HELO_IP_MISMATCH, Msg.good()
                 .set("Received: from mail", "Received: from mail.example.org ([192.0.2.10] helo=203.0.113.9)").bytes()));
+        a.add(Arguments.of(HeaderRule.PRIORITY_WITHOUT_MAILER, Msg.good().add("X-Priority: 1").bytes()));
         return a.stream();
     }
 
@@ -225,6 +228,13 @@ class HeaderRulesTest {
     }
 
     @Test
+    void multipartAndPlainTextAreNotHtmlOnly() {
+        assertThat(rules(check(Msg.good().set("Content-Type",
+                "Content-Type: multipart/alternative; boundary=\"b1\"")))).doesNotContain("CONTENT_TYPE_HTML_ONLY");
+        assertThat(rules(check(Msg.good()))).doesNotContain("CONTENT_TYPE_HTML_ONLY");
+    }
+
+    @Test
     void heloWithOwnOrPrivateAddressIsNotAMismatch() {
         assertThat(check(Msg.good().set("Received: from mail",
                 "Received: from [192.0.2.10] (mail.example.org [192.0.2.10])"))).isEmpty();
@@ -234,6 +244,14 @@ class HeaderRulesTest {
                 "Received: from mail.example.org ([192.0.2.10] helo=mail.example.org)"))).isEmpty();
         assertThat(ReceivedHop.parse("from [203.0.113.9] (port=3496 helo=203.0.113.9) by x").peerIp)
                 .isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void priorityWithANamedClientIsFine() {
+        assertThat(rules(check(Msg.good().add("X-Priority: 3 (Normal)")
+                .add("X-Mailer: QUALCOMM Windows Eudora Version 5.1")))).doesNotContain("PRIORITY_WITHOUT_MAILER");
+        assertThat(rules(check(Msg.good().add("X-Priority: 3").add("User-Agent: KMail/1.4.3"))))
+                .doesNotContain("PRIORITY_WITHOUT_MAILER");
     }
 
     @Test
