@@ -234,14 +234,27 @@ public final class HeaderChecker {
 
     // ------------------------------------------------------------------------------------ rules
 
-    /** RECEIVED_HELO_IP_MISMATCH: a public address literal in HELO that is not the peer's address. */
+    /**
+     * Whether two dotted quads share their first three octets: a multi-homed host or a NAT pool
+     * greets with a sibling address of its own network, which is no made-up greeting.
+     */
+    static boolean sameSlash24(String a, String b) {
+        int da = a.lastIndexOf('.');
+        int db = b.lastIndexOf('.');
+        return da == db && da > 0 && a.regionMatches(0, b, 0, da);
+    }
+
+    /**
+     * RECEIVED_HELO_IP_MISMATCH: a public address literal in HELO that is not the peer's address nor
+     * in the peer's /24.
+     */
     private static void heloIpMismatch(Context c, Hits hits) {
         int index = 0;
         for (HeaderField f : c.h.all("received")) {
             index++;
             ReceivedHop hop = ReceivedHop.parse(f.value());
             String claimed = hop.heloIp();
-            if (claimed == null || hop.peerIp == null || claimed.equals(hop.peerIp)
+            if (claimed == null || hop.peerIp == null || sameSlash24(claimed, hop.peerIp)
                     || !ReceivedHop.isPublic(claimed) || !ReceivedHop.isPublic(hop.peerIp)) {
                 continue;
             }

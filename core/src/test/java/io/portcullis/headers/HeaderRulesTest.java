@@ -241,6 +241,9 @@ class HeaderRulesTest {
         assertThat(check(Msg.good().set("Received: from mail",
                 "Received: from [192.168.0.3] (mail.example.org [192.0.2.10])"))).as("NAT").isEmpty();
         assertThat(check(Msg.good().set("Received: from mail",
+                "Received: from [192.0.2.77] (mail.example.org [192.0.2.10])"))).as("same /24").isEmpty();
+        assertThat(HeaderChecker.sameSlash24("192.0.2.77", "192.0.22.77")).isFalse();
+        assertThat(check(Msg.good().set("Received: from mail",
                 "Received: from mail.example.org ([192.0.2.10] helo=mail.example.org)"))).isEmpty();
         assertThat(ReceivedHop.parse("from [203.0.113.9] (port=3496 helo=203.0.113.9) by x").peerIp)
                 .isEqualTo("203.0.113.9");
