@@ -128,6 +128,7 @@ public final class HeaderChecker {
         private MessageId mid;
         private boolean midDone;
         private ReceivedTrace trace;
+        private List<ReceivedHop> hops;
 
         Context(ParsedHeader h, HeaderInput input) {
             this.h = h;
@@ -148,6 +149,19 @@ public final class HeaderChecker {
                 trace = ReceivedTrace.of(h.all("received"));
             }
             return trace;
+        }
+
+        /** The Received fields read as hops, topmost first; parsed once per message. */
+        List<ReceivedHop> hops() {
+            if (hops == null) {
+                List<HeaderField> rs = h.all("received");
+                List<ReceivedHop> l = new ArrayList<>(rs.size());
+                for (HeaderField f : rs) {
+                    l.add(ReceivedHop.parse(f.value()));
+                }
+                hops = l;
+            }
+            return hops;
         }
     }
 
@@ -250,9 +264,8 @@ public final class HeaderChecker {
      */
     private static void heloIpMismatch(Context c, Hits hits) {
         int index = 0;
-        for (HeaderField f : c.h.all("received")) {
+        for (ReceivedHop hop : c.hops()) {
             index++;
-            ReceivedHop hop = ReceivedHop.parse(f.value());
             String claimed = hop.heloIp();
             if (claimed == null || hop.peerIp == null || sameSlash24(claimed, hop.peerIp)
                     || !ReceivedHop.isPublic(claimed) || !ReceivedHop.isPublic(hop.peerIp)) {
@@ -475,7 +488,7 @@ public final class HeaderChecker {
             hits.add(HeaderRule.MESSAGE_ID_IP_LITERAL, "Message-ID right-hand side " + clip(right)
                     + " is an IP address");
         }
-        String relay = relayMadeId(c.h, mid);
+        String relay = relayMadeId(c.hops(), mid);
         if (relay != null) {
             hits.add(HeaderRule.MESSAGE_ID_FROM_RELAY, relay);
         }
@@ -489,13 +502,12 @@ public final class HeaderChecker {
      * whose queue id appears in the left-hand side, and which took the message from a public peer
      * address. Null if there is none.
      */
-    static String relayMadeId(ParsedHeader h, MessageId mid) {
+    static String relayMadeId(List<ReceivedHop> hops, MessageId mid) {
         String left = mid.left();
         String right = mid.right();
         int index = 0;
-        for (HeaderField f : h.all("received")) {
+        for (ReceivedHop hop : hops) {
             index++;
-            ReceivedHop hop = ReceivedHop.parse(f.value());
             if (hop.id == null || hop.by == null || hop.peerIp == null || hop.id.length() < MIN_QUEUE_ID
                     || !left.contains(hop.id) || !sameHost(hop.by, right)) {
                 continue;

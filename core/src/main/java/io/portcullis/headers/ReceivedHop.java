@@ -1,7 +1,5 @@
 package io.portcullis.headers;
 
-import java.util.Locale;
-
 /**
  * The parts of one Received field (RFC 5321 4.4) that the relay checks need: the name the client
  * gave in HELO/EHLO, the peer address the receiving MTA recorded, the receiving host ("by") and its
@@ -30,25 +28,33 @@ final class ReceivedHop {
     }
 
     static ReceivedHop parse(String value) {
-        String v = collapse(value == null ? "" : value);
-        String lower = v.toLowerCase(Locale.ROOT);
-        int byAt = lower.startsWith("by ") ? 0 : lower.indexOf(" by ");
-        String fromPart = byAt < 0 ? v : v.substring(0, byAt);
+        String v = value == null ? "" : value;
+        int n = v.length();
+        int start = skipSpace(v, 0, n);
+        boolean from = word(v, start, "from");
+        int byAt = word(v, start, "by") ? start : findWord(v, "by", start + 1, n);
+        int fromEnd = byAt < 0 ? n : byAt;
         String helo = null;
         String ip = null;
-        if (lower.startsWith("from ")) {
-            String first = token(v, 5);
-            int exim = fromPart.toLowerCase(Locale.ROOT).indexOf("helo=");
-            helo = exim >= 0 ? token(fromPart, exim + 5) : first;
+        if (from) {
+            int afterFrom = start + 4;
+            String first = token(v, afterFrom, fromEnd);
+            int exim = v.indexOf("helo=", afterFrom);
+            exim = exim >= fromEnd ? -1 : exim;
+            helo = exim >= 0 ? token(v, exim + 5, fromEnd) : first;
             // Exim records the peer first ("([ip] helo=...)"); sendmail-style fields start with the
             // HELO name, which may itself be an address literal, so it is skipped
-            ip = firstQuad(fromPart, exim >= 0 ? 5 : 5 + (first == null ? 0 : first.length()));
+            int quadFrom = afterFrom;
+            if (exim < 0 && first != null) {
+                quadFrom = v.indexOf(first, afterFrom) + first.length();
+            }
+            ip = firstQuad(v, quadFrom, fromEnd);
         }
-        String by = byAt < 0 ? null : token(v, byAt + (byAt == 0 ? 3 : 4));
+        String by = byAt < 0 ? null : token(v, byAt + 2, n);
         String id = null;
-        int idAt = byAt < 0 ? -1 : lower.indexOf(" id ", byAt);
+        int idAt = byAt < 0 ? -1 : findWord(v, "id", byAt + 2, n);
         if (idAt >= 0) {
-            id = token(v, idAt + 4);
+            id = token(v, idAt + 2, n);
             if (id != null) {
                 int s = id.startsWith("<") ? 1 : 0;
                 int e = id.length();
@@ -61,42 +67,49 @@ final class ReceivedHop {
         return new ReceivedHop(helo, ip, by, id);
     }
 
-    /** White space runs (unfolding leaves tabs and several spaces) as one space, trimmed. */
-    private static String collapse(String v) {
-        StringBuilder sb = new StringBuilder(v.length());
-        boolean space = false;
-        for (int i = 0; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            if (ch == ' ' || ch == '\t') {
-                space = true;
-                continue;
-            }
-            if (space && sb.length() > 0) {
-                sb.append(' ');
-            }
-            space = false;
-            sb.append(ch);
-        }
-        return sb.toString();
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
-    /** The run of characters from {@code start} up to white space, '(' or ')', or null if empty. */
-    private static String token(String v, int start) {
-        int s = start;
-        while (s < v.length() && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) {
-            s++;
+    private static int skipSpace(String v, int i, int end) {
+        while (i < end && space(v.charAt(i))) {
+            i++;
         }
+        return i;
+    }
+
+    /** Whether the two-to-four letter keyword {@code w} (lower case) stands at {@code i}, followed by white space. */
+    private static boolean word(String v, int i, String w) {
+        int e = i + w.length();
+        return e < v.length() && v.regionMatches(true, i, w, 0, w.length()) && space(v.charAt(e));
+    }
+
+    /** The first position in [from, end) where keyword {@code w} stands between white space, or -1. */
+    private static int findWord(String v, String w, int from, int end) {
+        char lower = w.charAt(0);
+        char upper = Character.toUpperCase(lower);
+        for (int i = Math.max(from, 1); i < end; i++) {
+            char c = v.charAt(i);
+            if ((c == lower || c == upper) && space(v.charAt(i - 1)) && word(v, i, w)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The run of characters from {@code start} up to white space, '(' or ')' (before {@code end}), or null. */
+    private static String token(String v, int start, int end) {
+        int s = skipSpace(v, start, end);
         int e = s;
-        while (e < v.length() && v.charAt(e) != ' ' && v.charAt(e) != '\t' && v.charAt(e) != '('
-                && v.charAt(e) != ')') {
+        while (e < end && !space(v.charAt(e)) && v.charAt(e) != '(' && v.charAt(e) != ')') {
             e++;
         }
         return e > s ? v.substring(s, e) : null;
     }
 
-    /** The first dotted quad at or after {@code from} that follows '[' or '(' , or null. */
-    private static String firstQuad(String v, int from) {
-        for (int i = Math.max(from, 1); i < v.length(); i++) {
+    /** The first dotted quad in [from, end) that follows '[' or '(' , or null. */
+    private static String firstQuad(String v, int from, int end) {
+        for (int i = Math.max(from, 1); i < end; i++) {
             char p = v.charAt(i - 1);
             if (p != '[' && p != '(') {
                 continue;
