@@ -397,6 +397,8 @@ public final class HeaderChecker {
                 why = "group syntax is not allowed in From";
             } else if (why == null && a.mailboxes().isEmpty()) {
                 why = "no mailbox";
+            } else if (why == null) {
+                why = encodedWordInAddress(a);
             }
             if (why != null) {
                 fromValid = false;
@@ -434,12 +436,31 @@ public final class HeaderChecker {
                     continue;
                 }
                 AddressList a = AddressParser.parse(f.value());
-                if (!a.valid()) {
-                    hits.add(HeaderRule.INVALID_RECIPIENT_ADDRESS,
-                            f.name() + " '" + clip(f.value()) + "': " + a.error());
+                String why = a.valid() ? encodedWordInAddress(a) : a.error();
+                if (why != null) {
+                    hits.add(HeaderRule.INVALID_RECIPIENT_ADDRESS, f.name() + " '" + clip(f.value()) + "': " + why);
                 }
             }
         }
+    }
+
+    /**
+     * RFC 2047 5 (3): an encoded-word MUST NOT appear in any part of an addr-spec. Software that
+     * encodes the whole address text (e.g. {@code =?iso-2022-jp?B?...?=@host}) makes an address no
+     * one can reply to. A description, or null.
+     */
+    static String encodedWordInAddress(AddressList a) {
+        for (AddressList.Mailbox m : a.mailboxes()) {
+            if (hasEncodedWord(m.localPart) || hasEncodedWord(m.domain)) {
+                return "encoded-word inside the address " + clip(m.address()) + " (RFC 2047 5 forbids it in an addr-spec)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasEncodedWord(String s) {
+        int open = s.indexOf("=?");
+        return open >= 0 && s.indexOf("?=", open + 2) > open + 2;
     }
 
     /** An e-mail address shown inside a display name ({@code "bob@x.com" <eve@y.net>}), or null. */

@@ -48,9 +48,11 @@ public enum HeaderRule {
     /** H5. */
     SENDER_NOT_ONE_MAILBOX("RFC 5322 3.6.2", 2.0, "Sender does not hold exactly one mailbox"),
     /** H21. */
-    INVALID_FROM_ADDRESS("RFC 5322 3.4", 3.5, "From is not a valid mailbox list"),
+    INVALID_FROM_ADDRESS("RFC 5322 3.4, RFC 2047 5", 3.5,
+            "From is not a valid mailbox list (or holds an encoded-word inside an address)"),
     /** H21. */
-    INVALID_RECIPIENT_ADDRESS("RFC 5322 3.4", 2.5, "To, Cc or Reply-To is not a valid address list"),
+    INVALID_RECIPIENT_ADDRESS("RFC 5322 3.4, RFC 2047 5", 2.5,
+            "To, Cc or Reply-To is not a valid address list (or holds an encoded-word inside an address)"),
     EMPTY_ADDRESS_FIELD("RFC 5322 3.6.3", 2.5, "To, Cc or Reply-To present but empty (address-list needs one address)"),
     /** H11. */
     NO_DESTINATION_HEADERS("heuristic (RFC 5322 3.6.3)", 0.5, "none of To, Cc, Bcc present"),

@@ -228,6 +228,19 @@ class HeaderRulesTest {
     }
 
     @Test
+    void encodedWordInsideAnAddressIsInvalid() {
+        List<Finding> fs = check(Msg.good().set("From", "From: =?iso-2022-jp?B?YWxpY2U=?=@example.org"));
+        assertThat(fs).filteredOn(f -> f.rule().equals("INVALID_FROM_ADDRESS")).singleElement()
+                .satisfies(f -> assertThat(f.detail()).contains("RFC 2047 5"));
+        assertThat(rules(check(Msg.good().set("To", "To: Bob <=?utf-8?Q?bob?=@example.net>"))))
+                .contains("INVALID_RECIPIENT_ADDRESS");
+        // near miss: an encoded display name is how RFC 2047 is meant to be used
+        assertThat(check(Msg.good().set("From", "From: =?iso-8859-1?Q?Al=E9x?= <alice@example.org>"))).isEmpty();
+        assertThat(rules(check(Msg.good().set("To", "To: Bob <bob=?list@example.net>")))).as("no closing ?=")
+                .doesNotContain("INVALID_RECIPIENT_ADDRESS");
+    }
+
+    @Test
     void multipartAndPlainTextAreNotHtmlOnly() {
         assertThat(rules(check(Msg.good().set("Content-Type",
                 "Content-Type: multipart/alternative; boundary=\"b1\"")))).doesNotContain("CONTENT_TYPE_HTML_ONLY");
