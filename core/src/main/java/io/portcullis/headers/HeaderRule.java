@@ -124,12 +124,12 @@ public enum HeaderRule {
     /**
      * A hop records that the client greeted (HELO/EHLO) with an address literal that is a public
      * address other than the one it connected from. RFC 5321 4.1.1.1 and 4.1.3: the literal names the
-     * client itself. A client behind NAT greets with its private address, which is not judged; a
-     * public address that is not the client's is a made-up greeting (SpamAssassin's
-     * RCVD_HELO_IP_MISMATCH idea).
+     * client itself. A client behind NAT greets with its private address, and a multi-homed host or
+     * NAT pool with a sibling in its own /24: neither is judged; another public address is a made-up
+     * greeting (SpamAssassin's RCVD_HELO_IP_MISMATCH idea).
      */
     RECEIVED_HELO_IP_MISMATCH("heuristic (RFC 5321 4.1.1.1)", 1.5,
-            "a client greeted with a public address literal that is not its own address"),
+            "a client greeted with a public address literal outside its own /24"),
 
     // ---- software signatures
     /** H23. */
