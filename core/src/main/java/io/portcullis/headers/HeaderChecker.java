@@ -128,6 +128,7 @@ public final class HeaderChecker {
         private MessageId mid;
         private boolean midDone;
         private ReceivedTrace trace;
+        private List<ReceivedHop> hops;
 
         Context(ParsedHeader h, HeaderInput input) {
             this.h = h;
@@ -148,6 +149,19 @@ public final class HeaderChecker {
                 trace = ReceivedTrace.of(h.all("received"));
             }
             return trace;
+        }
+
+        /** The Received fields read as hops, topmost first; parsed once per message. */
+        List<ReceivedHop> hops() {
+            if (hops == null) {
+                List<HeaderField> rs = h.all("received");
+                List<ReceivedHop> l = new ArrayList<>(rs.size());
+                for (HeaderField f : rs) {
+                    l.add(ReceivedHop.parse(f.value()));
+                }
+                hops = l;
+            }
+            return hops;
         }
     }
 
@@ -203,6 +217,7 @@ public final class HeaderChecker {
                 if (t.invalidIps > 0) {
                     hits.add(HeaderRule.RECEIVED_INVALID_IP, t.firstInvalidIp, t.invalidIps);
                 }
+                heloIpMismatch(c, hits);
             }
         },
         SIGNATURES {
@@ -220,6 +235,11 @@ public final class HeaderChecker {
                 if (b != null) {
                     hits.add(HeaderRule.BULK_MAILER, b);
                 }
+                HeaderField prio = c.h.first("x-priority");
+                if (prio != null && !c.h.has("x-mailer") && !c.h.has("user-agent")) {
+                    hits.add(HeaderRule.PRIORITY_WITHOUT_MAILER, "X-Priority '" + clip(prio.value().trim())
+                            + "' but neither X-Mailer nor User-Agent names the client that set it");
+                }
             }
         };
 
@@ -227,6 +247,34 @@ public final class HeaderChecker {
     }
 
     // ------------------------------------------------------------------------------------ rules
+
+    /**
+     * Whether two dotted quads share their first three octets: a multi-homed host or a NAT pool
+     * greets with a sibling address of its own network, which is no made-up greeting.
+     */
+    static boolean sameSlash24(String a, String b) {
+        int da = a.lastIndexOf('.');
+        int db = b.lastIndexOf('.');
+        return da == db && da > 0 && a.regionMatches(0, b, 0, da);
+    }
+
+    /**
+     * RECEIVED_HELO_IP_MISMATCH: a public address literal in HELO that is not the peer's address nor
+     * in the peer's /24.
+     */
+    private static void heloIpMismatch(Context c, Hits hits) {
+        int index = 0;
+        for (ReceivedHop hop : c.hops()) {
+            index++;
+            String claimed = hop.heloIp();
+            if (claimed == null || hop.peerIp == null || sameSlash24(claimed, hop.peerIp)
+                    || !ReceivedHop.isPublic(claimed) || !ReceivedHop.isPublic(hop.peerIp)) {
+                continue;
+            }
+            hits.add(HeaderRule.RECEIVED_HELO_IP_MISMATCH, "Received #" + index + ": the client at ["
+                    + hop.peerIp + "] greeted as " + clip(hop.helo) + ", a public address that is not its own");
+        }
+    }
 
     private static void structure(Context c, Hits hits) {
         ParsedHeader h = c.h;
@@ -349,6 +397,8 @@ public final class HeaderChecker {
                 why = "group syntax is not allowed in From";
             } else if (why == null && a.mailboxes().isEmpty()) {
                 why = "no mailbox";
+            } else if (why == null) {
+                why = encodedWordInAddress(a);
             }
             if (why != null) {
                 fromValid = false;
@@ -386,12 +436,31 @@ public final class HeaderChecker {
                     continue;
                 }
                 AddressList a = AddressParser.parse(f.value());
-                if (!a.valid()) {
-                    hits.add(HeaderRule.INVALID_RECIPIENT_ADDRESS,
-                            f.name() + " '" + clip(f.value()) + "': " + a.error());
+                String why = a.valid() ? encodedWordInAddress(a) : a.error();
+                if (why != null) {
+                    hits.add(HeaderRule.INVALID_RECIPIENT_ADDRESS, f.name() + " '" + clip(f.value()) + "': " + why);
                 }
             }
         }
+    }
+
+    /**
+     * RFC 2047 5 (3): an encoded-word MUST NOT appear in any part of an addr-spec. Software that
+     * encodes the whole address text (e.g. {@code =?iso-2022-jp?B?...?=@host}) makes an address no
+     * one can reply to. A description, or null.
+     */
+    static String encodedWordInAddress(AddressList a) {
+        for (AddressList.Mailbox m : a.mailboxes()) {
+            if (hasEncodedWord(m.localPart) || hasEncodedWord(m.domain)) {
+                return "encoded-word inside the address " + clip(m.address()) + " (RFC 2047 5 forbids it in an addr-spec)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasEncodedWord(String s) {
+        int open = s.indexOf("=?");
+        return open >= 0 && s.indexOf("?=", open + 2) > open + 2;
     }
 
     /** An e-mail address shown inside a display name ({@code "bob@x.com" <eve@y.net>}), or null. */
@@ -440,6 +509,48 @@ public final class HeaderChecker {
             hits.add(HeaderRule.MESSAGE_ID_IP_LITERAL, "Message-ID right-hand side " + clip(right)
                     + " is an IP address");
         }
+        String relay = relayMadeId(c.hops(), mid);
+        if (relay != null) {
+            hits.add(HeaderRule.MESSAGE_ID_FROM_RELAY, relay);
+        }
+    }
+
+    /** Shortest queue id taken as evidence: shorter ids could match a Message-ID by chance. */
+    static final int MIN_QUEUE_ID = 6;
+
+    /**
+     * MESSAGE_ID_FROM_RELAY: a Received hop whose receiving host is the Message-ID's right-hand side,
+     * whose queue id appears in the left-hand side, and which took the message from a public peer
+     * address. Null if there is none.
+     */
+    static String relayMadeId(List<ReceivedHop> hops, MessageId mid) {
+        String left = mid.left();
+        String right = mid.right();
+        int index = 0;
+        for (ReceivedHop hop : hops) {
+            index++;
+            if (hop.id == null || hop.by == null || hop.peerIp == null || hop.id.length() < MIN_QUEUE_ID
+                    || !left.contains(hop.id) || !sameHost(hop.by, right)) {
+                continue;
+            }
+            if (!ReceivedHop.isPublic(hop.peerIp)) {
+                return null;
+            }
+            return "Message-ID <" + clip(mid.inner()) + "> holds queue id " + clip(hop.id) + " of "
+                    + clip(hop.by) + ", which took the message from [" + hop.peerIp + "] (Received #" + index
+                    + "): the sender wrote no Message-ID";
+        }
+        return null;
+    }
+
+    /** Equal host names, or one the other with more labels (mail vs mail.example.org). */
+    private static boolean sameHost(String a, String b) {
+        if (a.equalsIgnoreCase(b)) {
+            return true;
+        }
+        String x = a.length() < b.length() ? a : b;
+        String y = a.length() < b.length() ? b : a;
+        return y.regionMatches(true, 0, x, 0, x.length()) && y.charAt(x.length()) == '.';
     }
 
     static boolean isDottedQuad(String s) {
@@ -549,6 +660,11 @@ public final class HeaderChecker {
             if (why != null) {
                 hits.add(HeaderRule.MISSING_MIME_VERSION, why + " needs MIME but there is no MIME-Version");
             }
+        }
+        HeaderField top = h.first("content-type");
+        if (top != null && mediaType(top.value()).equals("text/html")) {
+            hits.add(HeaderRule.CONTENT_TYPE_HTML_ONLY, "Content-Type '" + clip(top.value().trim())
+                    + "': the message is HTML only, with no plain-text version");
         }
         for (HeaderField f : h.all("content-type")) {
             String v = stripTrailingComment(f.value());

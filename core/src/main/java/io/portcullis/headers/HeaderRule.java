@@ -48,9 +48,11 @@ public enum HeaderRule {
     /** H5. */
     SENDER_NOT_ONE_MAILBOX("RFC 5322 3.6.2", 2.0, "Sender does not hold exactly one mailbox"),
     /** H21. */
-    INVALID_FROM_ADDRESS("RFC 5322 3.4", 3.5, "From is not a valid mailbox list"),
+    INVALID_FROM_ADDRESS("RFC 5322 3.4, RFC 2047 5", 3.5,
+            "From is not a valid mailbox list (or holds an encoded-word inside an address)"),
     /** H21. */
-    INVALID_RECIPIENT_ADDRESS("RFC 5322 3.4", 2.5, "To, Cc or Reply-To is not a valid address list"),
+    INVALID_RECIPIENT_ADDRESS("RFC 5322 3.4, RFC 2047 5", 2.5,
+            "To, Cc or Reply-To is not a valid address list (or holds an encoded-word inside an address)"),
     EMPTY_ADDRESS_FIELD("RFC 5322 3.6.3", 2.5, "To, Cc or Reply-To present but empty (address-list needs one address)"),
     /** H11. */
     NO_DESTINATION_HEADERS("heuristic (RFC 5322 3.6.3)", 0.5, "none of To, Cc, Bcc present"),
@@ -67,6 +69,15 @@ public enum HeaderRule {
     /** H7. */
     INVALID_MESSAGE_ID("RFC 5322 3.6.4", 2.5, "Message-ID is not <id-left@id-right>"),
     MESSAGE_ID_IP_LITERAL("heuristic", 0.5, "Message-ID right-hand side is an IP address, not a domain"),
+    /**
+     * The Message-ID is the queue id of a relay that took the message over SMTP from a public address
+     * (e.g. {@code <200208231748.SAA11649@relay.example>} next to {@code by relay.example ... id
+     * SAA11649}): the relay made it because the message arrived without one (RFC 6409 8.3 lets a
+     * submission server do so). The evidence is the same as MISSING_MESSAGE_ID, hence the same score:
+     * every mail client writes its own id, bulk scripts often do not.
+     */
+    MESSAGE_ID_FROM_RELAY("heuristic (RFC 5322 3.6.4, RFC 6409 8.3)", 1.5,
+            "Message-ID was made by a relay from its queue id: the sender wrote none"),
 
     // ---- dates
     /** H8. */
@@ -95,6 +106,12 @@ public enum HeaderRule {
     DUPLICATE_CONTENT_TRANSFER_ENCODING("RFC 2045 6", 3.0, "more than one Content-Transfer-Encoding header"),
     /** H24. */
     CONTENT_TYPE_TRAILING_SEMICOLON("RFC 2045 5.1", 1.5, "Content-Type ends with ';'"),
+    /**
+     * The top-level Content-Type is text/html: there is no plain-text version (mail clients that write
+     * HTML send multipart/alternative with a text/plain part). SpamAssassin's MIME_HTML_ONLY idea. Some
+     * legitimate newsletters do this too, so it only adds weight.
+     */
+    CONTENT_TYPE_HTML_ONLY("heuristic", 1.0, "top-level Content-Type is text/html: no plain-text version"),
 
     // ---- trace
     /** H22. */
@@ -104,13 +121,28 @@ public enum HeaderRule {
             "Received timestamp missing or not a date-time even read leniently (no MTA writes that)"),
     /** H22. */
     RECEIVED_INVALID_IP("heuristic (RFC 5321 4.4)", 2.5, "Received names an impossible or reserved IPv4 address"),
+    /**
+     * A hop records that the client greeted (HELO/EHLO) with an address literal that is a public
+     * address other than the one it connected from. RFC 5321 4.1.1.1 and 4.1.3: the literal names the
+     * client itself. A client behind NAT greets with its private address, and a multi-homed host or
+     * NAT pool with a sibling in its own /24: neither is judged; another public address is a made-up
+     * greeting (SpamAssassin's RCVD_HELO_IP_MISMATCH idea).
+     */
+    RECEIVED_HELO_IP_MISMATCH("heuristic (RFC 5321 4.1.1.1)", 1.5,
+            "a client greeted with a public address literal outside its own /24"),
 
     // ---- software signatures
     /** H23. */
     FORGED_MUA("heuristic", 5.0, "X-Mailer/User-Agent names a client whose Message-ID format does not match"),
     RATWARE_MS_HEADERS("heuristic", 5.0,
             "Microsoft-client header markers without the X-MimeOLE stamp those clients always add"),
-    BULK_MAILER("heuristic", 2.5, "X-Mailer names mass-mailing software");
+    BULK_MAILER("heuristic", 2.5, "X-Mailer names mass-mailing software"),
+    /**
+     * X-Priority is not a standard field: the desktop clients that write it (Outlook, Outlook Express,
+     * Eudora, Netscape, The Bat!, Pegasus ...) all name themselves in X-Mailer or User-Agent. Mass
+     * mailing scripts copy the priority flag to look urgent but leave the client name out.
+     */
+    PRIORITY_WITHOUT_MAILER("heuristic", 1.0, "X-Priority set but no X-Mailer or User-Agent names the client");
 
     private final String reference;
     private final double defaultScore;

@@ -127,6 +127,14 @@ class HeaderRulesTest {
         a.add(Arguments.of(HeaderRule.RATWARE_MS_HEADERS,
                 Msg.good().set("Message-ID", "Message-ID: <00006d7c3c7f$00007797$00005ea5@mail.example.com>").bytes()));
         a.add(Arguments.of(HeaderRule.BULK_MAILER, Msg.good().add("X-Mailer: Group Mail 4.0").bytes()));
+        a.add(Arguments.of(HeaderRule.MESSAGE_ID_FROM_RELAY, relayMadeId().bytes()));
+        a.add(Arguments.of(HeaderRule.CONTENT_TYPE_HTML_ONLY,
+                Msg.good().set("Content-Type", "Content-Type: text/html; charset=us-ascii").bytes()));
+        a.add(Arguments.of(HeaderRule.RECEIVED_HELO_IP_MISMATCH, Msg.good()
+                .set("Received: from mail", "Received: from [203.0.113.9] (mail.example.org [192.0.2.10])").bytes()));
+        a.add(Arguments.of(HeaderRule.RECEIVED_HELO_IP_MISMATCH, Msg.good()
+                .set("Received: from mail", "Received: from mail.example.org ([192.0.2.10] helo=203.0.113.9)").bytes()));
+        a.add(Arguments.of(HeaderRule.PRIORITY_WITHOUT_MAILER, Msg.good().add("X-Priority: 1").bytes()));
         return a.stream();
     }
 
@@ -185,6 +193,104 @@ class HeaderRulesTest {
                 .set("Message-ID", "Message-ID: <3D64F3A5.9080409@example.org>"))).isEmpty();
         assertThat(check(Msg.good().add("X-Mailer: The Bat! (v1.61) Personal")
                 .set("Message-ID", "Message-ID: <1923712345.20020822123456@example.org>"))).isEmpty();
+    }
+
+    /** The top hop (mx.example.net, from public 192.0.2.10) made the Message-ID from its queue id. */
+    static Msg relayMadeId() {
+        return Msg.good().set("\tby mx.example.net", "\tby mx.example.net (8.9.3/8.9.3) with ESMTP id SAA11649")
+                .set("Message-ID", "Message-ID: <200208221136.SAA11649@mx.example.net>");
+    }
+
+    @Test
+    void relayMadeIdDetailNamesTheHopAndPeer() {
+        assertThat(check(relayMadeId())).filteredOn(f -> f.rule().equals("MESSAGE_ID_FROM_RELAY")).singleElement()
+                .satisfies(f -> assertThat(f.detail()).contains("SAA11649").contains("mx.example.net")
+                        .contains("[192.0.2.10]").contains("Received #1"));
+    }
+
+    @Test
+    void messageIdOfAnInternalSubmissionOrAnotherHostIsNotFromARelay() {
+        // the relay took the message from a private (NAT, in-house) address: a legitimate MSA adds ids
+        assertThat(rules(check(relayMadeId().set("Received: from mail",
+                "Received: from pc.example.org (pc.example.org [192.168.1.5])")))).doesNotContain("MESSAGE_ID_FROM_RELAY");
+        // same queue id but the id names another host
+        assertThat(rules(check(relayMadeId().set("Message-ID", "Message-ID: <200208221136.SAA11649@example.org>"))))
+                .doesNotContain("MESSAGE_ID_FROM_RELAY");
+        // a queue id that is not inside the Message-ID
+        assertThat(rules(check(relayMadeId().set("Message-ID", "Message-ID: <200208221136.XYZ99999@mx.example.net>"))))
+                .doesNotContain("MESSAGE_ID_FROM_RELAY");
+        // too short to be evidence
+        assertThat(rules(check(Msg.good().set("\tby mx.example.net", "\tby mx.example.net with ESMTP id 12345")
+                .set("Message-ID", "Message-ID: <12345@mx.example.net>")))).doesNotContain("MESSAGE_ID_FROM_RELAY");
+        // shorter and longer forms of the same host name are the same host
+        assertThat(rules(check(relayMadeId().set("Message-ID", "Message-ID: <200208221136.SAA11649@mx>"))))
+                .contains("MESSAGE_ID_FROM_RELAY");
+    }
+
+    @Test
+    void encodedWordInsideAnAddressIsInvalid() {
+        List<Finding> fs = check(Msg.good().set("From", "From: =?iso-2022-jp?B?YWxpY2U=?=@example.org"));
+        assertThat(fs).filteredOn(f -> f.rule().equals("INVALID_FROM_ADDRESS")).singleElement()
+                .satisfies(f -> assertThat(f.detail()).contains("RFC 2047 5"));
+        assertThat(rules(check(Msg.good().set("To", "To: Bob <=?utf-8?Q?bob?=@example.net>"))))
+                .contains("INVALID_RECIPIENT_ADDRESS");
+        // near miss: an encoded display name is how RFC 2047 is meant to be used
+        assertThat(check(Msg.good().set("From", "From: =?iso-8859-1?Q?Al=E9x?= <alice@example.org>"))).isEmpty();
+        assertThat(rules(check(Msg.good().set("To", "To: Bob <bob=?list@example.net>")))).as("no closing ?=")
+                .doesNotContain("INVALID_RECIPIENT_ADDRESS");
+    }
+
+    @Test
+    void multipartAndPlainTextAreNotHtmlOnly() {
+        assertThat(rules(check(Msg.good().set("Content-Type",
+                "Content-Type: multipart/alternative; boundary=\"b1\"")))).doesNotContain("CONTENT_TYPE_HTML_ONLY");
+        assertThat(rules(check(Msg.good()))).doesNotContain("CONTENT_TYPE_HTML_ONLY");
+    }
+
+    @Test
+    void heloWithOwnOrPrivateAddressIsNotAMismatch() {
+        assertThat(check(Msg.good().set("Received: from mail",
+                "Received: from [192.0.2.10] (mail.example.org [192.0.2.10])"))).isEmpty();
+        assertThat(check(Msg.good().set("Received: from mail",
+                "Received: from [192.168.0.3] (mail.example.org [192.0.2.10])"))).as("NAT").isEmpty();
+        assertThat(check(Msg.good().set("Received: from mail",
+                "Received: from [192.0.2.77] (mail.example.org [192.0.2.10])"))).as("same /24").isEmpty();
+        assertThat(HeaderChecker.sameSlash24("192.0.2.77", "192.0.22.77")).isFalse();
+        assertThat(check(Msg.good().set("Received: from mail",
+                "Received: from mail.example.org ([192.0.2.10] helo=mail.example.org)"))).isEmpty();
+        assertThat(ReceivedHop.parse("from [203.0.113.9] (port=3496 helo=203.0.113.9) by x").peerIp)
+                .isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void priorityWithANamedClientIsFine() {
+        assertThat(rules(check(Msg.good().add("X-Priority: 3 (Normal)")
+                .add("X-Mailer: QUALCOMM Windows Eudora Version 5.1")))).doesNotContain("PRIORITY_WITHOUT_MAILER");
+        assertThat(rules(check(Msg.good().add("X-Priority: 3").add("User-Agent: KMail/1.4.3"))))
+                .doesNotContain("PRIORITY_WITHOUT_MAILER");
+    }
+
+    @Test
+    void receivedHopParsesBothLayouts() {
+        ReceivedHop s = ReceivedHop.parse("from helo.example (rdns.example [198.51.100.7]) by mx.example.net "
+                + "(8.9.3/8.9.3) with ESMTP id SAA11649 for <a@b>; Thu, 22 Aug 2002 12:00:00 +0100");
+        assertThat(s.helo).isEqualTo("helo.example");
+        assertThat(s.peerIp).isEqualTo("198.51.100.7");
+        assertThat(s.by).isEqualTo("mx.example.net");
+        assertThat(s.id).isEqualTo("SAA11649");
+        ReceivedHop e = ReceivedHop.parse("from rdns.example ([198.51.100.7] helo=helo.example) by mx.example.net "
+                + "with esmtp (Exim 3.22 #1) id <17nndG-0005Q3-00>; Sat, 07 Sep 2002 15:00:46 -0700");
+        assertThat(e.helo).isEqualTo("helo.example");
+        assertThat(e.peerIp).isEqualTo("198.51.100.7");
+        assertThat(e.id).isEqualTo("17nndG-0005Q3-00");
+        ReceivedHop none = ReceivedHop.parse("(qmail 1 invoked by uid 0); 22 Aug 2002 08:28:38 -0000");
+        assertThat(none.helo).isNull();
+        assertThat(none.peerIp).isNull();
+        assertThat(ReceivedHop.parse("").by).isNull();
+        assertThat(ReceivedHop.isPublic("192.0.2.10")).isTrue();
+        assertThat(ReceivedHop.isPublic("172.20.1.1")).isFalse();
+        assertThat(ReceivedHop.isPublic("100.64.0.1")).isFalse();
+        assertThat(ReceivedHop.quadAt("1.2.3.456", 0)).isNull();
     }
 
     @Test
