@@ -72,6 +72,36 @@ public final class BenchJames implements AutoCloseable {
         return new BenchJames(PortcullisServer.start(work), metrics);
     }
 
+    /** A benchmark's body. */
+    interface Body {
+        void run(Map<String, String> options) throws Exception;
+    }
+
+    /**
+     * Parses {@code --name value} options (names and defaults in {@code defaults}; an unknown name fails naming the
+     * known ones), runs the body and exits the JVM: 0, or 1 after printing the failure (James leaves non-daemon
+     * threads behind, so a benchmark never ends on its own).
+     */
+    static void runAndExit(String[] args, Map<String, String> defaults, Body body) {
+        try {
+            Map<String, String> options = new java.util.LinkedHashMap<>(defaults);
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+                if (!defaults.containsKey(name) || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("unknown or incomplete argument " + args[i] + " (expected "
+                            + String.join(", ", defaults.keySet().stream().map(k -> "--" + k + " V")
+                                    .toArray(String[]::new)) + ")");
+                }
+                options.put(name, args[++i]);
+            }
+            body.run(options);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
     static Path repository() {
         String prop = System.getProperty("portcullis.repo");
         if (prop != null) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The decision-log soak through a real James ({@link LogOverflowSoak}): reply latency with the log disabled, with
@@ -16,36 +17,15 @@ import java.util.List;
  * (transactions per client; one discarded warm-up run first). Prints figures; asserts nothing.
  */
 public final class LogOverflowBench {
-    public static void main(String[] args) throws Exception {
-        try {
-            run(args);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // James leaves non-daemon threads behind
+    public static void main(String[] args) {
+        BenchJames.runAndExit(args, Map.of("clients", "32", "transactions", "100", "rounds", "2"),
+                LogOverflowBench::run);
     }
 
-    private static void run(String[] args) throws Exception {
-        int clients = 32;
-        int perClient = 100;
-        int rounds = 2;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--clients":
-                    clients = Integer.parseInt(args[++i]);
-                    break;
-                case "--transactions":
-                    perClient = Integer.parseInt(args[++i]);
-                    break;
-                case "--rounds":
-                    rounds = Integer.parseInt(args[++i]);
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (expected --clients N, --transactions N, --rounds N)");
-            }
-        }
+    private static void run(Map<String, String> o) throws Exception {
+        int clients = Integer.parseInt(o.get("clients"));
+        int perClient = Integer.parseInt(o.get("transactions"));
+        int rounds = Integer.parseInt(o.get("rounds"));
         Path tmp = Files.createTempDirectory("log-soak");
         System.out.printf("Decision log soak through James: %d concurrent clients x %d transactions (listed 550 at "
                 + "RCPT, broken headers 550 at end of DATA, tagged 250, clean 250; one connection each), Knot %s; "

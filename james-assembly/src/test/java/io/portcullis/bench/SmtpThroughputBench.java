@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,40 +31,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Prints figures; asserts nothing.
  */
 public final class SmtpThroughputBench {
-    public static void main(String[] args) throws Exception {
-        try {
-            run(args);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // James leaves non-daemon threads behind
+    public static void main(String[] args) {
+        BenchJames.runAndExit(args, Map.of("threads", "4", "messages", "500", "clients", "one", "rounds", "3"),
+                SmtpThroughputBench::run);
     }
 
-    private static void run(String[] args) throws Exception {
-        int threads = 4;
-        int perThread = 500;
-        boolean fresh = false;
-        int rounds = 3;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--threads":
-                    threads = Integer.parseInt(args[++i]);
-                    break;
-                case "--messages":
-                    perThread = Integer.parseInt(args[++i]);
-                    break;
-                case "--rounds":
-                    rounds = Integer.parseInt(args[++i]);
-                    break;
-                case "--clients":
-                    fresh = args[++i].equals("fresh");
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown argument " + args[i]
-                            + " (expected --threads N, --messages N, --clients fresh|one)");
-            }
-        }
+    private static void run(Map<String, String> o) throws Exception {
+        int threads = Integer.parseInt(o.get("threads"));
+        int perThread = Integer.parseInt(o.get("messages"));
+        boolean fresh = o.get("clients").equals("fresh");
+        int rounds = Integer.parseInt(o.get("rounds"));
         Path tmp = Files.createTempDirectory("smtp-bench");
         try (KnotServer knot = KnotServer.start(tmp, BenchJames.eightZones())) {
             List<String> props = new ArrayList<>(BenchJames.eightLists(1));

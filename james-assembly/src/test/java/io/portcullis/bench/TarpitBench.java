@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,40 +32,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * [--transactions 30]}. Needs about 2 file descriptors per connection ({@code ulimit -n}). Asserts nothing.
  */
 public final class TarpitBench {
-    public static void main(String[] args) throws Exception {
-        try {
-            run(args);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // James leaves non-daemon threads behind
+    public static void main(String[] args) {
+        BenchJames.runAndExit(args,
+                Map.of("connections", "1000", "delay-ms", "3000", "naive", "10", "transactions", "30"),
+                TarpitBench::run);
     }
 
-    private static void run(String[] args) throws Exception {
-        int connections = 1000;
-        int delayMs = 3000;
-        int naive = 10;
-        int transactions = 30;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--connections":
-                    connections = Integer.parseInt(args[++i]);
-                    break;
-                case "--delay-ms":
-                    delayMs = Integer.parseInt(args[++i]);
-                    break;
-                case "--naive":
-                    naive = Integer.parseInt(args[++i]);
-                    break;
-                case "--transactions":
-                    transactions = Integer.parseInt(args[++i]);
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown argument " + args[i] + " (expected --connections N, "
-                            + "--delay-ms N, --naive N, --transactions N)");
-            }
-        }
+    private static void run(Map<String, String> o) throws Exception {
+        int connections = Integer.parseInt(o.get("connections"));
+        int delayMs = Integer.parseInt(o.get("delay-ms"));
+        int naive = Integer.parseInt(o.get("naive"));
+        int transactions = Integer.parseInt(o.get("transactions"));
         Path tmp = Files.createTempDirectory("tarpit-bench");
         try (KnotServer knot = KnotServer.start(tmp, KnotServer.zonesFromClasspath("bl.test"))) {
             List<String> props = List.of(
