@@ -23,7 +23,6 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -90,9 +89,9 @@ class DailyReportIT {
             assertThat(Files.exists(state)).as("nothing sent before the time").isFalse();
 
             // a clean transaction: delivered, no decision line, so it changes no count
-            String token = DecisionLogIT.token();
+            String token = MailClients.token();
             String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
-            MailClients.sendSmtp(server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue(), "alice@example.com",
+            MailClients.sendSmtp(TestJames.smtpPort(server), "alice@example.com",
                     PortcullisServer.DEMO_USER, ("Date: " + date + "\r\nFrom: Alice <alice@example.com>\r\nTo: "
                             + PortcullisServer.DEMO_USER + "\r\nSubject: clean " + token + "\r\nMessage-ID: <" + token
                             + "@mail.example.com>\r\n\r\nHello.\r\n").getBytes(StandardCharsets.US_ASCII));

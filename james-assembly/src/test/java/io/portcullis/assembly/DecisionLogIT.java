@@ -10,17 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,21 +62,6 @@ class DecisionLogIT {
                 "smtp.mode = " + mode,
                 "nameservers.enabled = false",
                 "log.node = " + node).properties(extra).start();
-    }
-
-    static String token() {
-        return UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static byte[] conformant(String token) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
-        return ("Date: " + date + "\r\n"
-                + "From: Alice Example <alice@example.com>\r\n"
-                + "To: Demo <" + USER + ">\r\n"
-                + "Subject: Hello " + token + "\r\n"
-                + "Message-ID: <" + token + "@mail.example.com>\r\n"
-                + "\r\n"
-                + "Hello.\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A full transaction; returns the RCPT refusal or the end-of-DATA reply. */
@@ -141,16 +121,15 @@ class DecisionLogIT {
         GuiceJamesServer server = james(dir, "it-enforce", "enforce");
         Path log = dir.resolve("var/portcullis/decisions");
         try {
-            int port = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-            ImapMailbox mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
-                    PortcullisServer.DEMO_PASSWORD);
+            int port = TestJames.smtpPort(server);
+            ImapMailbox mailbox = TestJames.demoMailbox(server);
 
-            String rejected = token();
-            assertThat(send(port, "127.0.0.2", conformant(rejected))).startsWith("550 5.7.1");
-            String tagged = token();
-            assertThat(send(port, "127.0.0.4", conformant(tagged))).startsWith("250");
-            String clean = token();
-            assertThat(send(port, "127.0.0.1", conformant(clean))).startsWith("250");
+            String rejected = MailClients.token();
+            assertThat(send(port, "127.0.0.2", MailClients.conformant(rejected))).startsWith("550 5.7.1");
+            String tagged = MailClients.token();
+            assertThat(send(port, "127.0.0.4", MailClients.conformant(tagged))).startsWith("250");
+            String clean = MailClients.token();
+            assertThat(send(port, "127.0.0.1", MailClients.conformant(clean))).startsWith("250");
             assertThat(mailbox.await("INBOX", clean)).isNotNull();
 
             List<String> lines = awaitLine(log, l -> l.contains("\"stage\": \"pipeline\"") && l.contains(tagged));
@@ -202,11 +181,10 @@ class DecisionLogIT {
         GuiceJamesServer server = james(dir, "it-observe", "observe");
         Path log = dir.resolve("var/portcullis/decisions");
         try {
-            int port = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-            ImapMailbox mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
-                    PortcullisServer.DEMO_PASSWORD);
-            String token = token();
-            assertThat(send(port, "127.0.0.2", conformant(token))).startsWith("250");
+            int port = TestJames.smtpPort(server);
+            ImapMailbox mailbox = TestJames.demoMailbox(server);
+            String token = MailClients.token();
+            assertThat(send(port, "127.0.0.2", MailClients.conformant(token))).startsWith("250");
             String where = null;
             long end = System.nanoTime() + 30_000_000_000L;
             while (where == null && System.nanoTime() < end) {
@@ -254,15 +232,14 @@ class DecisionLogIT {
                 "it-observe-list", "enforce", "dnsbl.list.bl.mode = observe");
         Path log = dir.resolve("var/portcullis/decisions");
         try {
-            int port = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-            ImapMailbox mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
-                    PortcullisServer.DEMO_PASSWORD);
-            String observed = token();
+            int port = TestJames.smtpPort(server);
+            ImapMailbox mailbox = TestJames.demoMailbox(server);
+            String observed = MailClients.token();
             long start = System.nanoTime();
-            assertThat(send(port, "127.0.0.2", conformant(observed))).startsWith("250");
+            assertThat(send(port, "127.0.0.2", MailClients.conformant(observed))).startsWith("250");
             long millis = (System.nanoTime() - start) / 1_000_000;
-            String tagged = token();
-            assertThat(send(port, "127.0.0.4", conformant(tagged))).startsWith("250");
+            String tagged = MailClients.token();
+            assertThat(send(port, "127.0.0.4", MailClients.conformant(tagged))).startsWith("250");
 
             // Delivered to INBOX as sent: no Portcullis header, not tarpitted (the enforced score is 0).
             byte[] message = mailbox.await("INBOX", observed);

@@ -3,11 +3,7 @@ package io.portcullis.assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,26 +20,11 @@ class DnsblTaggingIT {
             (james, knot) -> james.dns(knot.hostPort())
                     .properties("dnsbl.list.bl = bl.test=127.0.0.[2..11]*6", "dnsbl.list.errs = errors.test*6"));
 
-    private static byte[] conformant(String token) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
-        return ("Date: " + date + "\r\n"
-                + "From: Alice Example <alice@example.com>\r\n"
-                + "To: Demo <" + USER + ">\r\n"
-                + "Subject: Hello " + token + "\r\n"
-                + "Message-ID: <" + token + "@mail.example.com>\r\n"
-                + "\r\n"
-                + "Hello.\r\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static String token() {
-        return UUID.randomUUID().toString().substring(0, 8);
-    }
-
     @Test
     void mailFromAListedClientIsTaggedNamingTheList() throws Exception {
-        String token = token();
+        String token = MailClients.token();
         MailClients.sendSmtp(InetAddress.getByName("127.0.0.2"), env.smtpPort(), "alice@example.com", USER,
-                conformant(token));
+                MailClients.conformant(token));
         byte[] delivered = env.mailbox().await("Spam", token);
         String report = MailClients.header(delivered, "X-Portcullis-Report");
         assertThat(report).contains("bl (6.0)").contains("client-ip 127.0.0.2 listed in bl.test [127.0.0.2]")
@@ -55,9 +36,9 @@ class DnsblTaggingIT {
 
     @Test
     void errorAnswer127_255_255_254IsNeverAListing() throws Exception {
-        String token = token();
+        String token = MailClients.token();
         MailClients.sendSmtp(InetAddress.getByName("127.0.0.5"), env.smtpPort(), "alice@example.com", USER,
-                conformant(token));
+                MailClients.conformant(token));
         byte[] delivered = env.mailbox().await("INBOX", token);
         assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis").doesNotContain("spamassassin");
         assertThat(env.mailbox().find("Spam", token)).isEmpty();
@@ -65,9 +46,9 @@ class DnsblTaggingIT {
 
     @Test
     void cleanClientIsNotTagged() throws Exception {
-        String token = token();
+        String token = MailClients.token();
         MailClients.sendSmtp(InetAddress.getByName("127.0.0.1"), env.smtpPort(), "alice@example.com", USER,
-                conformant(token));
+                MailClients.conformant(token));
         byte[] delivered = env.mailbox().await("INBOX", token);
         assertThat(MailClients.headers(delivered)).doesNotContain("X-Portcullis");
     }

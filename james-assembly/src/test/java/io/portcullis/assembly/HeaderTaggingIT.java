@@ -17,13 +17,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +55,7 @@ class HeaderTaggingIT {
         evaluator = new MessageEvaluator(config);
         WorkingDirectory.prepare(repo.resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
         server = PortcullisServer.start(work);
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+        smtpPort = TestJames.smtpPort(server);
         imapPort = server.getProbe(ImapGuiceProbe.class).getImapPort();
         mailbox = new ImapMailbox(imapPort, USER, PASSWORD);
     }
@@ -71,7 +69,7 @@ class HeaderTaggingIT {
 
     @Test
     void craftedBrokenHeadersAreTaggedAndFiledAsSpam() throws Exception {
-        String token = token();
+        String token = MailClients.token();
         // No Date, no Message-ID, From without an address, no To: classic ratware.
         byte[] message = ("From: winner\r\n"
                 + "Subject: You have won " + token + "\r\n"
@@ -99,7 +97,7 @@ class HeaderTaggingIT {
 
     @Test
     void conformantMessageArrivesInInboxUntouched() throws Exception {
-        String token = token();
+        String token = MailClients.token();
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
         String headers = "Date: " + date + "\r\n"
                 + "From: Alice Example <alice@example.com>\r\n"
@@ -213,10 +211,6 @@ class HeaderTaggingIT {
             }
         }
         return sb.toString();
-    }
-
-    private static String token() {
-        return UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static List<byte[]> spam(String token) throws IOException {

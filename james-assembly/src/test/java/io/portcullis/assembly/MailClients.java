@@ -92,7 +92,26 @@ final class MailClients {
         return line;
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    /** A short random token to find a test message again (Subject, Message-ID). */
+    static String token() {
+        return java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A conformant message to the demo user (no header finding), carrying {@code token}. */
+    static byte[] conformant(String token) {
+        String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now().withNano(0));
+        return ("Date: " + date + "\r\n"
+                + "From: Alice Example <alice@example.com>\r\n"
+                + "To: Demo <" + PortcullisServer.DEMO_USER + ">\r\n"
+                + "Subject: Hello " + token + "\r\n"
+                + "Message-ID: <" + token + "@mail.example.com>\r\n"
+                + "\r\n"
+                + "Hello.\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** One line without its CR LF; fails when the connection closed before any byte. */
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) != -1) {

@@ -78,9 +78,9 @@ class MetricsIT {
     @Test
     void prometheusRouteShowsDnsTimerCountersDecisionsAndTarpitGauges() throws Exception {
         // A clean transaction, twice (the second from the DNS cache), and a rejected one.
-        assertThat(DecisionLogIT.send(smtpPort, "127.0.0.1", DecisionLogIT.conformant(DecisionLogIT.token())))
+        assertThat(DecisionLogIT.send(smtpPort, "127.0.0.1", MailClients.conformant(MailClients.token())))
                 .startsWith("250");
-        assertThat(DecisionLogIT.send(smtpPort, "127.0.0.1", DecisionLogIT.conformant(DecisionLogIT.token())))
+        assertThat(DecisionLogIT.send(smtpPort, "127.0.0.1", MailClients.conformant(MailClients.token())))
                 .startsWith("250");
         try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
             assertThat(d.greeting()).startsWith("220");

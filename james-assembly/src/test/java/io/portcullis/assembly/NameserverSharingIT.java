@@ -18,12 +18,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.core.builder.MimeMessageBuilder;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -103,9 +100,8 @@ class NameserverSharingIT {
         nodeB = new PortcullisRuntime(PortcullisConfig.parse(conf, "node-b.properties"));
 
         server = PortcullisServer.start(work.resolve("james"));
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-        mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
-                PortcullisServer.DEMO_PASSWORD);
+        smtpPort = TestJames.smtpPort(server);
+        mailbox = TestJames.demoMailbox(server);
     }
 
     @AfterAll
@@ -146,7 +142,7 @@ class NameserverSharingIT {
 
     @Test
     void spamLearnedOnOneNodeFlagsANewDomainOnTheOther() throws Exception {
-        String before = UUID.randomUUID().toString().substring(0, 8);
+        String before = MailClients.token();
         MailClients.sendSmtp(InetAddress.getByName("127.0.0.1"), smtpPort, "bounce@newcomer.test", USER,
                 message("newcomer.test", before));
         assertThat(MailClients.headers(mailbox.await("INBOX", before))).doesNotContain("X-Spam-Nameserver")
@@ -157,7 +153,7 @@ class NameserverSharingIT {
         }
         assertThat(redis.command("ZCARD it:ns:spam:host:ns1.learnhost.test")).contains("5");
 
-        String after = UUID.randomUUID().toString().substring(0, 8);
+        String after = MailClients.token();
         MailClients.sendSmtp(InetAddress.getByName("127.0.0.1"), smtpPort, "bounce@newcomer.test", USER,
                 message("newcomer.test", after));
         byte[] delivered = mailbox.await("Spam", after);
@@ -169,7 +165,7 @@ class NameserverSharingIT {
 
     @Test
     void aDomainOnACleanNameserverIsNotFlagged() throws Exception {
-        String token = UUID.randomUUID().toString().substring(0, 8);
+        String token = MailClients.token();
         MailClients.sendSmtp(InetAddress.getByName("127.0.0.1"), smtpPort, "bounce@clean.test", USER,
                 message("clean.test", token));
         assertThat(MailClients.headers(mailbox.await("INBOX", token))).doesNotContain("X-Spam-Nameserver");

@@ -48,20 +48,7 @@ final class SmtpDialog implements AutoCloseable {
 
     /** Reads one line only. */
     String readLine() throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                break;
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        if (c == -1 && b.size() == 0) {
-            throw new IOException("connection closed");
-        }
-        return new String(b.toByteArray(), StandardCharsets.ISO_8859_1);
+        return MailClients.readLine(in);
     }
 
     void write(String text) throws IOException {

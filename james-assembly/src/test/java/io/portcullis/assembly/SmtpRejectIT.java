@@ -13,14 +13,9 @@ import io.portcullis.verdict.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,9 +59,8 @@ class SmtpRejectIT {
                 "nameservers.local-list.score = 6")
                 .confFile("spam-nameservers.txt", "spamhost.test\n");
         server = setup.start();
-        smtpPort = server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
-        mailbox = new ImapMailbox(server.getProbe(ImapGuiceProbe.class).getImapPort(), USER,
-                PortcullisServer.DEMO_PASSWORD);
+        smtpPort = TestJames.smtpPort(server);
+        mailbox = TestJames.demoMailbox(server);
         org.apache.james.utils.DataProbeImpl data = server.getProbe(org.apache.james.utils.DataProbeImpl.class);
         data.addUser("postmaster@portcullis.test", "postmaster-secret");
         data.addUser("abuse@portcullis.test", "abuse-secret");
@@ -91,21 +85,6 @@ class SmtpRejectIT {
                 knot.close();
             }
         }
-    }
-
-    static String token() {
-        return UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static byte[] conformant(String token) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().withNano(0));
-        return ("Date: " + date + "\r\n"
-                + "From: Alice Example <alice@example.com>\r\n"
-                + "To: Demo <" + USER + ">\r\n"
-                + "Subject: Hello " + token + "\r\n"
-                + "Message-ID: <" + token + "@mail.example.com>\r\n"
-                + "\r\n"
-                + "Hello.\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A full transaction from {@code client}; returns the end-of-DATA reply (or the first refusal). */
@@ -162,17 +141,17 @@ class SmtpRejectIT {
 
     @Test
     void cleanClientIsDelivered() throws Exception {
-        String token = token();
-        assertThat(sendAndTrack("127.0.0.1", conformant(token), token)).startsWith("250");
+        String token = MailClients.token();
+        assertThat(sendAndTrack("127.0.0.1", MailClients.conformant(token), token)).startsWith("250");
         assertThat(mailbox.await("INBOX", token)).isNotNull();
     }
 
     @Test
     void dnsTimeoutForTheClientsListsIsNeverA5xx() throws Exception {
         int dropped = proxy.questionsDropped();
-        String token = token();
+        String token = MailClients.token();
         long t0 = System.nanoTime();
-        String reply = sendAndTrack("127.0.0.7", conformant(token), token);
+        String reply = sendAndTrack("127.0.0.7", MailClients.conformant(token), token);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("SmtpRejectIT: transaction with DNS lists timing out took " + ms + " ms: " + reply);
         assertThat(reply).startsWith("250");
@@ -182,20 +161,20 @@ class SmtpRejectIT {
 
     @Test
     void authorisedNetworkIsAcceptedEvenWhenListed() throws Exception {
-        String token = token();
-        assertThat(sendAndTrack("127.0.0.3", conformant(token), token)).startsWith("250");
+        String token = MailClients.token();
+        assertThat(sendAndTrack("127.0.0.3", MailClients.conformant(token), token)).startsWith("250");
     }
 
     @Test
     void authenticatedClientIsAcceptedEvenWhenListed() throws Exception {
-        String token = token();
+        String token = MailClients.token();
         try (SmtpDialog d = SmtpDialog.connect("127.0.0.2", smtpPort)) {
             d.greeting();
             d.command("EHLO client.example.net");
             assertThat(d.authPlain(USER, PortcullisServer.DEMO_PASSWORD)).startsWith("235");
             assertThat(d.command("MAIL FROM:<" + USER + ">")).startsWith("250");
             assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("250");
-            String r = d.data(conformant(token));
+            String r = d.data(MailClients.conformant(token));
             assertThat(r).startsWith("250");
             synchronized (accepted) {
                 accepted.add(token);
@@ -217,7 +196,7 @@ class SmtpRejectIT {
 
     @Test
     void headerBrokenMessageIsRefusedAtEndOfDataWithoutBounce() throws Exception {
-        String token = token();
+        String token = MailClients.token();
         byte[] broken = ("Date: Mon, 99 Foo 2024 99:99:99 +9999\r\n"
                 + "From: winner\r\n"
                 + "From: also winner\r\n"
@@ -243,8 +222,8 @@ class SmtpRejectIT {
     void pipelineReusesTheSmtpFindingsWithoutAnyDnsQuestion() throws Exception {
         // A client listed below the reject threshold would do, but the clean client shows it as well: the pipeline
         // (Tag, matchers) must not ask DNS at all, not even the cache.
-        String token = token();
-        String r = send("127.0.0.1", "alice@example.com", USER, conformant(token));
+        String token = MailClients.token();
+        String r = send("127.0.0.1", "alice@example.com", USER, MailClients.conformant(token));
         assertThat(r).startsWith("250");
         synchronized (accepted) {
             accepted.add(token);
@@ -262,8 +241,8 @@ class SmtpRejectIT {
     void nameserverCheckAtSmtpTimeSparesThePipelineAnyDnsQuestion() throws Exception {
         // spamdomain.test's nameserver ns1.spamhost.test is in the local list (score 6, over the tag threshold 5):
         // the handler resolves it from MAIL FROM on; the pipeline's Tag reports the finding without asking DNS.
-        String token = token();
-        byte[] message = new String(conformant(token), StandardCharsets.US_ASCII)
+        String token = MailClients.token();
+        byte[] message = new String(MailClients.conformant(token), StandardCharsets.US_ASCII)
                 .replace("alice@example.com", "alice@spamdomain.test").getBytes(StandardCharsets.US_ASCII);
         DnsStats before = runtime.dns().stats();
         String r = send("127.0.0.1", "alice@spamdomain.test", USER, message);
