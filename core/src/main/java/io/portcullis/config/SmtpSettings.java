@@ -229,6 +229,13 @@ public final class SmtpSettings {
         return Collections.unmodifiableList(new ArrayList<>(KEYS));
     }
 
+    /** The thresholds and switches of the SMTP decision ({@link io.portcullis.decision.SmtpDecider}). */
+    public io.portcullis.decision.SmtpRules rules() {
+        return io.portcullis.decision.SmtpRules.builder().reject(rejectThreshold).tempfail(tempfailThreshold)
+                .tarpit(tarpitThreshold).tempfailOnUnknown(tempfailOnUnknown).tarpitRemembered(tarpitRemembered)
+                .rejectRemembered(rejectRemembered).observeAll(observe).build();
+    }
+
     /** The tarpit delay for the {@code n}-th delayed command of a connection (0-based), capped. */
     public long tarpitDelay(int n) {
         long d = (long) tarpitDelayMs + (long) tarpitStepMs * Math.max(0, n);
