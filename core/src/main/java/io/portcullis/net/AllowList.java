@@ -61,6 +61,11 @@ public final class AllowList {
         return false;
     }
 
+    /** True when the list names domains (matched against a client's forward-confirmed reverse DNS name). */
+    public boolean hasDomains() {
+        return !domains.isEmpty();
+    }
+
     public boolean isEmpty() {
         return networks.isEmpty() && domains.isEmpty();
     }

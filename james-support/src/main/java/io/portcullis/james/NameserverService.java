@@ -357,23 +357,7 @@ public final class NameserverService implements AutoCloseable {
 
     /** True when {@code host}'s A (IPv4) or AAAA (IPv6) records include {@code client}. */
     CompletableFuture<Boolean> forwardConfirmed(String host, InetAddress client) {
-        DnsType type = client instanceof Inet6Address ? DnsType.AAAA : DnsType.A;
-        try {
-            return dns.lookup(host, type).thenApply(a -> {
-                if (a.status() != DnsAnswer.Status.ANSWER) {
-                    return false;
-                }
-                for (String v : a.values()) {
-                    Optional<InetAddress> ip = MailTargets.ipLiteral(v);
-                    if (ip.isPresent() && ip.get().equals(client)) {
-                        return true;
-                    }
-                }
-                return false;
-            }).exceptionally(e -> false);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(false);
-        }
+        return io.portcullis.net.ForwardConfirmation.check(dns, host, client);
     }
 
     private <T> Optional<T> await(CompletableFuture<T> f, Mail mail, String what) {

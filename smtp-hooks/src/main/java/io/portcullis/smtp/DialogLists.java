@@ -28,7 +28,7 @@ final class DialogLists {
      * cost new questions) plus the targets only the message reveals (From header, Received hop). Empty when
      * something is still running.
      */
-    static Optional<List<ListResult>> collect(DnsblEngine dnsbl, PortcullisSmtpHandler.Conn conn,
+    static Optional<List<ListResult>> collect(DnsblEngine dnsbl, Conn conn,
             DnsblTargets targets, boolean judgeClient, boolean names) {
         List<ListResult> out = new ArrayList<>();
         DnsblTargets.Builder extra = DnsblTargets.builder();
@@ -49,7 +49,7 @@ final class DialogLists {
             if (id == Identity.RDNS && judgeClient && conn.rdns.isDone()) {
                 pending |= !addDone(out, conn.rdnsLists, null);
             } else if (id == Identity.HELO && judgeClient && e.getValue().equals(conn.helo)
-                    && PortcullisSmtpHandler.MailTargetsView.isName(conn.helo)) {
+                    && SmtpLookups.isName(conn.helo)) {
                 pending |= !addDone(out, conn.heloLists, null);
             } else if (id == Identity.MAIL_FROM && e.getValue().equals(conn.senderDomain)) {
                 pending |= !addDone(out, conn.senderLists, null);

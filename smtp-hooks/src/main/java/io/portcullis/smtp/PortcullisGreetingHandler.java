@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * <h2>How</h2>
  * At connect, a line handler is pushed that swallows (and records) every line the client sends; the response is
  * {@code 220-<host> ESMTP} (or nothing without {@code partial}). The final greeting is written from the shared
- * timer thread ({@link ReadGate#schedule}), never from a sleeping thread: the timer pops the line handler first,
+ * timer thread ({@link SmtpTimer#schedule}), never from a sleeping thread: the timer pops the line handler first,
  * then writes James's usual greeting through the transport (Netty queues the write to the event loop). An early
  * line gets no reply; with {@code drop} it is answered {@code 521/554 5.5.1} and the connection closed at once.
  * A partial line (no CRLF) is not seen. The timer only touches objects captured at connect (transport, state),
@@ -106,12 +106,12 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
             if (!s.greetingTestOn() || session.isRelayingAllowed() || !(session instanceof ProtocolSessionImpl)) {
                 return greeting;
             }
-            Optional<PortcullisSmtpHandler.Conn> oc = PortcullisSmtpHandler.conn(session);
+            Optional<Conn> oc = PortcullisSmtpHandler.conn(session);
             if (oc.isEmpty() || oc.get().client == null || oc.get().allowListed) {
                 // Without PortcullisSmtpHandler in the chain there is nothing to flag with: greet normally.
                 return greeting;
             }
-            PortcullisSmtpHandler.Conn conn = oc.get();
+            Conn conn = oc.get();
             ProtocolTransport transport = ((ProtocolSessionImpl) session).getProtocolTransport();
             // Drop early talkers only when enforcing: in observe mode (smtp.mode, smtp.greeting.mode) they are
             // flagged with a finding that does not count.
@@ -173,7 +173,7 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
     static final class Hold implements LineHandler<SMTPSession> {
         private final ProtocolSession session;
         private final ProtocolTransport transport;
-        private final PortcullisSmtpHandler.Conn conn;
+        private final Conn conn;
         private final Response greeting;
         private final SmtpSettings settings;
         private final boolean drop;
@@ -182,7 +182,7 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
         private int earlyLines;
         private ScheduledFuture<?> task;
 
-        Hold(ProtocolSession session, ProtocolTransport transport, PortcullisSmtpHandler.Conn conn, Response greeting,
+        Hold(ProtocolSession session, ProtocolTransport transport, Conn conn, Response greeting,
                 SmtpSettings settings, boolean drop) {
             this.session = session;
             this.drop = drop;
@@ -203,7 +203,7 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
             if (task != null) {
                 task.cancel(false);
             }
-            task = ReadGate.schedule(this::release, left);
+            task = SmtpTimer.schedule(this::release, left);
         }
 
         /** Suspicious mode: greet at once when the evidence is clean, else hold until the deadline. */
@@ -219,7 +219,7 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
                 }
             };
             synchronized (this) {
-                task = ReadGate.schedule(decide, budgetMs);
+                task = SmtpTimer.schedule(decide, budgetMs);
             }
             // Decide on the timer thread, never inline: the evidence may already be complete here, on the event
             // loop, and the final greeting must not be written before the "220-" this connect handler returns.
@@ -228,7 +228,7 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
                     if (done || task == null || !task.cancel(false)) {
                         return; // already decided (budget passed)
                     }
-                    task = ReadGate.schedule(decide, 0);
+                    task = SmtpTimer.schedule(decide, 0);
                 }
             });
         }

@@ -2,46 +2,44 @@ package io.portcullis.smtp;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.SmtpSettings;
-import io.portcullis.dns.DnsAnswer;
-import io.portcullis.dns.DnsType;
-import io.portcullis.dns.DnsjavaClient;
+import io.portcullis.decision.Exemption;
+import io.portcullis.decision.Refusal;
+import io.portcullis.decision.SmtpDecider;
+import io.portcullis.decision.SmtpDecision;
+import io.portcullis.decision.Stage;
 import io.portcullis.dnsbl.DnsblChecker;
 import io.portcullis.dnsbl.DnsblEngine;
 import io.portcullis.dnsbl.DnsblTargets;
 import io.portcullis.dnsbl.Identity;
 import io.portcullis.dnsbl.ListResult;
-import io.portcullis.dnsbl.QueryNames;
 import io.portcullis.headers.HeaderChecker;
 import io.portcullis.james.MailAttributes;
 import io.portcullis.james.MailHeaderInputs;
 import io.portcullis.james.MailTargets;
+import io.portcullis.james.NameserverService;
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.james.TarpitMemory;
-import io.portcullis.json.Text;
+import io.portcullis.nameservers.NameserverChecker;
+import io.portcullis.nameservers.NameserverReport;
 import io.portcullis.verdict.Finding;
 import io.portcullis.verdict.Verdict;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.inject.Inject;
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.protocols.api.ProtocolSession;
-import org.apache.james.protocols.api.ProtocolSessionImpl;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.ConnectHandler;
 import org.apache.james.protocols.api.handler.DisconnectHandler;
+import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPResponse;
@@ -63,61 +61,42 @@ import org.slf4j.LoggerFactory;
  * <handler class="io.portcullis.smtp.PortcullisSmtpHandler"/>
  * }</pre>
  *
- * Settings are the {@code smtp.*} keys of {@code portcullis.properties} ({@link SmtpSettings}); thresholds follow
- * the policy's, so the SMTP side and the pipeline judge the same score.
+ * Settings are the {@code smtp.*} keys of {@code portcullis.properties} ({@link SmtpSettings}). The decision itself
+ * is {@link SmtpDecider} (core); this class is plumbing: it starts lookups ({@link SmtpLookups}), holds each line
+ * until the evidence its decision needs is in ({@link LineGate}), asks the decider, writes the reply and records it.
  *
  * <h2>What runs when</h2>
  * <ul>
- *   <li><b>connect</b>: the client address's DNS lists, its reverse DNS (then the host name's name lists) and the
- *       tarpit memory are asked, asynchronously. Returns an empty response (never null).</li>
- *   <li><b>HELO/EHLO</b>: the HELO name's name lists are asked.</li>
- *   <li><b>MAIL FROM</b>: the sender domain's name lists are asked, and (with {@code nameservers.enabled}) the
- *       shared-spam-nameserver check of the sender domain, the HELO name and the forward-confirmed reverse DNS
- *       name starts ({@link io.portcullis.james.NameserverService#checkAtSmtp}); its findings count at RCPT and
- *       end of DATA once in, and are attached (check {@code nameservers}, with the resolved view) so the
- *       pipeline does not resolve again.</li>
- *   <li><b>RCPT TO</b> (decision point 1): connection and envelope evidence that has arrived is scored; at or above
- *       {@code smtp.reject-threshold} → {@code 550 5.7.1} naming the lists; at or above
- *       {@code smtp.tempfail-threshold} → {@code 451 4.7.1}; client evidence unknown and
- *       {@code smtp.tempfail-on-unknown} → {@code 451 4.4.3}; never a 5xx for unknown evidence.</li>
- *   <li><b>end of DATA</b> (decision point 2): header conformance plus every list result; the verdict and all
- *       findings are attached to the mail ({@link MailAttributes}), so the pipeline's matchers and {@code Tag}
- *       reuse them; at or above the thresholds → 550 / 451 naming the rules or lists.</li>
+ *   <li><b>connect</b>: the client address's DNS lists, its reverse DNS (then the name's lists and, when
+ *       {@code smtp.allow} names hosts, its forward confirmation) and the tarpit memory, asynchronously.</li>
+ *   <li><b>HELO</b>: the HELO name's lists. <b>MAIL FROM</b>: the sender domain's lists and the
+ *       shared-spam-nameserver check. The MAIL line waits for the connection's evidence (so the tarpit and the
+ *       allow list are settled).</li>
+ *   <li><b>RCPT TO</b> (decision 1): the line waits until the connection's and the transaction's evidence is in or
+ *       {@code smtp.budget-ms} has passed — however the client pipelines — then {@link SmtpDecider} decides:
+ *       {@code 550 5.7.1}, {@code 451}, or on. Unknown evidence never gives a 5xx.</li>
+ *   <li><b>end of DATA</b> (decision 2): the final {@code .} waits the same way; header conformance plus every
+ *       list result is decided; the verdict and findings are attached to the mail ({@link MailAttributes}).</li>
  * </ul>
  * Hooks return {@code DECLINED} unless they refuse: {@code OK} would skip James's relay check (open relay) or its
- * enqueueing (lost mail).
+ * enqueueing (lost mail). A hook that fails answers {@code 451 4.3.0} (never a silent accept) and logs a warning.
  *
  * <h2>Exemptions</h2>
- * Clients allowed to relay (smtpserver.xml's {@code authorizedAddresses}, SMTP AUTH), the allow list
- * {@code smtp.allow} (client address, host name or HELO), and recipients {@code postmaster@} / {@code abuse@} of
- * local domains (RFC 5321 section 4.5.1) are never refused by this handler (James's own checks still apply).
- *
- * <h2>Never blocking the event loop</h2>
- * Hooks run on Netty's I/O threads in James 3.8.1 and must answer synchronously. This handler never waits: a
- * decision uses only the lookups that have completed. To give lookups their chance without a thread, it <em>pauses
- * reads</em> on the connection after a reply while lookups that the next decision needs are running
- * ({@link ReadGate}: {@code setReadable(false)}, resumed from one timer thread when the lookups complete or
- * {@code smtp.budget-ms} has passed). EHLO ends a pipelined group (RFC 2920), so the client's evidence is in (or
- * its budget spent) before MAIL/RCPT are read; after MAIL and RCPT the next read (RCPT, or the message body) waits
- * for the sender's lists. Past the budget the missing evidence is "unknown": accepted, or 451 if configured.
+ * Clients allowed to relay (authorised networks, SMTP AUTH) and clients on {@code smtp.allow} by address or by a
+ * <em>forward-confirmed</em> reverse DNS name (never by HELO or MAIL FROM) are never refused or tarpitted.
+ * Recipients {@code postmaster@}/{@code abuse@} of local domains are always accepted; a transaction holds either
+ * such recipients or others, never both ({@code 452 4.5.3} for the second kind), so adding postmaster to a spam
+ * run does not carry the spam to the other recipients.
  *
  * <h2>Tarpit</h2>
- * Clients whose connection score reaches {@code smtp.tarpit-threshold} (below the reject threshold), and clients
- * remembered by the {@code Tarpit} mailet, get every later reply delayed: reads are paused after each reply for
- * {@code smtp.tarpit.delay-ms}, growing by {@code smtp.tarpit.step-ms} per command up to
- * {@code smtp.tarpit.max-delay-ms}. Delays requested during a pause add up, so a client pipelining N commands in
- * one write pays N delays before its next write is read. At most {@code smtp.tarpit.max-connections} connections
- * are tarpitted at once; beyond, {@code 421 4.7.0} and close. No thread is held per connection.
+ * From the first reply at which the connection's score reaches {@code smtp.tarpit-threshold} (also above the
+ * reject threshold: a listed client is slowed down and refused), or the client is remembered by the
+ * {@code Tarpit} mailet, every later reply is delayed: the next line waits {@code smtp.tarpit.delay-ms}, growing by
+ * {@code smtp.tarpit.step-ms} up to {@code smtp.tarpit.max-delay-ms}. The delay applies per reply, however the
+ * client pipelines. At most {@code smtp.tarpit.max-connections} are tarpitted; beyond, {@code 421 4.7.0} and close.
  *
- * <h2>Greeting test</h2>
- * Holding the 220 greeting and catching clients that talk before it needs James's core handler list without its
- * welcome handler: see {@link PortcullisGreetingHandler} ({@code coreHandlersPackage=
- * "io.portcullis.smtp.PortcullisCoreHandlers"}, {@code smtp.greeting.*}). An early talker gets the finding
- * {@code smtp}/{@code PREGREET} (scored {@code smtp.greeting.score}) at RCPT and end of DATA.
- *
- * <p>{@code smtp.mode = observe} computes and logs everything and attaches the findings, but never refuses or
- * tarpits; it still waits for unfinished lookups (up to the budget) as enforce mode does, so the log says what
- * enforce mode would have done. Thread-safe: per-connection state lives in the session; shared state is atomic.
+ * <p>{@code smtp.mode = observe} decides and logs everything ("would" lines) but never refuses or tarpits.
+ * Thread-safe: per-connection state is a {@link Conn} in the session, touched on its event loop.
  */
 public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloHook, MailHook, RcptHook,
         JamesMessageHook, DisconnectHandler<SMTPSession>, ProtocolHandlerResultHandler<Response, ProtocolSession> {
@@ -141,29 +120,30 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return false;
         }
     };
+    /** A hook failed: a temporary refusal, never a silent accept of unjudged mail. */
+    private static final HookResult FAILED = HookResult.builder().hookReturnCode(HookReturnCode.denySoft())
+            .smtpReturnCode("451").smtpDescription("4.3.0 Temporary local problem, try again later").build();
 
     /** Tarpitted connections right now (all handler instances of the JVM). */
     static final AtomicInteger TARPITTED = new AtomicInteger();
     static final AtomicLong TARPIT_REFUSED = new AtomicLong();
     static final AtomicLong REJECTED = new AtomicLong();
     static final AtomicLong TEMPFAILED = new AtomicLong();
+    private static final AtomicReference<PortcullisRuntime> ACTIVE = new AtomicReference<>();
 
     private final PortcullisRuntime runtime;
     private final DomainList domains;
-    private final TarpitMemory memory;
+    private final SmtpLookups lookups;
 
     @Inject
     public PortcullisSmtpHandler(PortcullisRuntime runtime, DomainList domains, TarpitMemory memory) {
         this.runtime = runtime;
         this.domains = domains;
-        this.memory = memory;
+        this.lookups = new SmtpLookups(runtime, memory);
         ACTIVE.set(runtime);
         runtime.gauge("portcullis_tarpit_connections", TARPITTED::get);
-        runtime.gauge("portcullis_smtp_paused_connections", ReadGate::pausedNow);
+        runtime.gauge("portcullis_smtp_paused_connections", LineGate::holdingNow);
     }
-
-    private static final java.util.concurrent.atomic.AtomicReference<PortcullisRuntime> ACTIVE =
-            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** The runtime of the most recently created handler (tests and benchmarks read its DNS counters). */
     public static Optional<PortcullisRuntime> activeRuntime() {
@@ -179,63 +159,19 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         LOGGER.info("Portcullis: SMTP handler active: {}", settings());
     }
 
-    // ---------------------------------------------------------------- per-connection state
-
-    /** State of one connection. Fields are touched on the connection's event loop only (futures excepted). */
-    static final class Conn {
-        final InetAddress client;
-        final long connectNanos = System.nanoTime();
-        final ReadGate gate;
-        boolean allowListed;
-        CompletableFuture<List<ListResult>> clientLists = done();
-        CompletableFuture<String> rdns = CompletableFuture.completedFuture(null);
-        CompletableFuture<List<ListResult>> rdnsLists = done();
-        CompletableFuture<List<ListResult>> heloLists = done();
-        CompletableFuture<Boolean> remembered = CompletableFuture.completedFuture(false);
-        String helo;
-        CompletableFuture<List<ListResult>> senderLists = done();
-        String senderDomain;
-        /** The shared-spam-nameserver check of the transaction (null report: unknown or not run). */
-        CompletableFuture<io.portcullis.nameservers.NameserverReport> nameservers =
-                CompletableFuture.completedFuture(null);
-        /** End of the wait budget of the current transaction (set at MAIL FROM). */
-        long txDeadlineNanos;
-        boolean tarpitted;
-        /** An observe-mode decision ("would have refused") was logged for the current transaction. */
-        boolean wouldLogged;
-        boolean counted;
-        int delayed;
-        volatile boolean pregreet;
-
-        Conn(InetAddress client, ReadGate gate) {
-            this.client = client;
-            this.gate = gate;
-        }
-
-        CompletableFuture<Void> connectionEvidence() {
-            return CompletableFuture.allOf(clientLists, rdnsLists, heloLists, remembered);
-        }
-    }
-
-    private static CompletableFuture<List<ListResult>> done() {
-        return CompletableFuture.completedFuture(List.of());
-    }
-
     static Optional<Conn> conn(ProtocolSession session) {
         return session.getAttachment(CONN, ProtocolSession.State.Connection);
     }
 
-    /** The connection state, created on first use (connect handlers of other chains may not have run). */
+    /** The connection state, created (with its line gate) on first use. */
     Conn connFor(ProtocolSession session) {
         Optional<Conn> c = conn(session);
         if (c.isPresent()) {
             return c.get();
         }
         InetSocketAddress remote = session.getRemoteAddress();
-        InetAddress client = remote == null ? null : remote.getAddress();
-        ReadGate gate = session instanceof ProtocolSessionImpl
-                ? new ReadGate(((ProtocolSessionImpl) session).getProtocolTransport()) : null;
-        Conn conn = new Conn(client, gate);
+        Conn conn = new Conn(remote == null ? null : remote.getAddress(), settings().budgetMs);
+        conn.gate = LineGate.installOn(session, conn).orElse(null);
         session.setAttachment(CONN, conn, ProtocolSession.State.Connection);
         return conn;
     }
@@ -244,102 +180,37 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         return session.isRelayingAllowed() || session.getUsername() != null;
     }
 
-    private boolean exempt(SMTPSession session, Conn conn) {
-        return relayAllowed(session) || conn.allowListed || conn.client == null;
+    /** Why this client is not judged, or NONE. */
+    private static Exemption exemption(SMTPSession session, Conn conn) {
+        if (relayAllowed(session) || conn.client == null) {
+            return Exemption.RELAY;
+        }
+        return conn.allowListedNow() ? Exemption.ALLOW_LIST : Exemption.NONE;
     }
 
-    // ---------------------------------------------------------------- connect
+    // ---------------------------------------------------------------- connect, HELO, MAIL: lookups start
 
     @Override
     public Response onConnect(SMTPSession session) {
         try {
-            SmtpSettings s = settings();
-            if (!s.enabled) {
-                return NOTHING;
+            if (settings().enabled) {
+                lookups.atConnect(session, connFor(session), settings());
             }
-            Conn conn = connFor(session);
-            startConnectLookups(session, conn, s);
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: connect handler failed; the connection goes on unchecked", e);
         }
         return NOTHING;
     }
 
-    void startConnectLookups(SMTPSession session, Conn conn, SmtpSettings s) {
-        if (conn.client == null) {
-            return;
-        }
-        conn.allowListed = s.allow.contains(conn.client);
-        if (conn.allowListed || session.isRelayingAllowed()) {
-            return;
-        }
-        DnsblEngine dnsbl = runtime.dnsbl();
-        DnsjavaClient dns = runtime.dns();
-        if (dnsbl != null) {
-            conn.clientLists = dnsbl.check(DnsblTargets.builder().address(Identity.CLIENT_IP, conn.client).build());
-        }
-        if (dns != null) {
-            String ptr = QueryNames.reverse(conn.client)
-                    + (conn.client instanceof Inet4Address ? ".in-addr.arpa" : ".ip6.arpa");
-            conn.rdns = dns.lookup(ptr, DnsType.PTR).thenApply(PortcullisSmtpHandler::firstName);
-            if (dnsbl != null && hasNameLists()) {
-                conn.rdnsLists = conn.rdns.thenCompose(name -> name == null ? done()
-                        : dnsbl.check(DnsblTargets.builder().name(Identity.RDNS, name).build()));
-            }
-        }
-        if (s.tarpitRemembered || s.rejectRemembered) {
-            conn.remembered = memory.isRemembered(conn.client);
-        }
-    }
-
-    private boolean hasNameLists() {
-        DnsblEngine dnsbl = runtime.dnsbl();
-        if (dnsbl == null) {
-            return false;
-        }
-        for (io.portcullis.dnsbl.ListSpec l : dnsbl.settings().lists()) {
-            if (l.kind() == io.portcullis.dnsbl.ListKind.NAME) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String firstName(DnsAnswer a) {
-        if (a.status() != DnsAnswer.Status.ANSWER || a.values().isEmpty()) {
-            return null;
-        }
-        String n = a.values().get(0).trim().toLowerCase(Locale.ROOT);
-        if (n.endsWith(".")) {
-            n = n.substring(0, n.length() - 1);
-        }
-        return n.isEmpty() ? null : n;
-    }
-
-    // ---------------------------------------------------------------- HELO / MAIL
-
     @Override
     public HookResult doHelo(SMTPSession session, String helo) {
         try {
-            SmtpSettings s = settings();
-            if (!s.enabled) {
-                return HookResult.DECLINED;
-            }
-            Conn conn = connFor(session);
-            conn.helo = helo == null ? null : helo.trim();
-            if (conn.helo != null && s.allow.containsDomain(conn.helo)) {
-                conn.allowListed = true;
-            }
-            if (exempt(session, conn)) {
-                return HookResult.DECLINED;
-            }
-            DnsblEngine dnsbl = runtime.dnsbl();
-            if (dnsbl != null && hasNameLists() && conn.helo != null && MailTargetsView.isName(conn.helo)) {
-                conn.heloLists = dnsbl.check(DnsblTargets.builder().name(Identity.HELO, conn.helo).build());
-            }
-            if (conn.gate != null) { // observe mode waits too: it logs what enforce would do
-                long left = s.budgetMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - conn.connectNanos);
-                conn.gate.awaitEvidence(conn.connectionEvidence(), left);
+            if (settings().enabled) {
+                Conn conn = connFor(session);
+                conn.helo = helo == null ? null : helo.trim();
+                if (exemption(session, conn) == Exemption.NONE) {
+                    lookups.atHelo(conn);
+                }
             }
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: HELO hook failed; going on", e);
@@ -350,32 +221,11 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         try {
-            SmtpSettings s = settings();
-            if (!s.enabled) {
-                return HookResult.DECLINED;
-            }
-            Conn conn = connFor(session);
-            conn.senderLists = done();
-            conn.senderDomain = null;
-            conn.nameservers = CompletableFuture.completedFuture(null);
-            conn.wouldLogged = false;
-            conn.txDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings().budgetMs);
-            startNameservers(session, conn, sender);
-            if (exempt(session, conn)) {
-                return HookResult.DECLINED;
-            }
-            DnsblEngine dnsbl = runtime.dnsbl();
-            Optional<MailAddress> address = sender == null ? Optional.empty() : sender.asOptional();
-            if (dnsbl != null && hasNameLists() && address.isPresent()) {
-                String domain = address.get().getDomain().asString();
-                conn.senderDomain = domain;
-                if (!s.allow.containsDomain(domain)) {
-                    conn.senderLists = dnsbl.check(DnsblTargets.builder().name(Identity.MAIL_FROM, domain).build());
-                }
-            }
-            if (conn.gate != null) { // observe mode waits too: it logs what enforce would do
-                conn.gate.awaitEvidence(CompletableFuture.allOf(conn.connectionEvidence(), conn.senderLists,
-                        conn.nameservers), budgetLeft(conn));
+            if (settings().enabled) {
+                Conn conn = connFor(session);
+                conn.newTransaction();
+                boolean judge = exemption(session, conn) == Exemption.NONE;
+                lookups.atMail(conn, sender, judge);
             }
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: MAIL hook failed; going on", e);
@@ -383,38 +233,15 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         return HookResult.DECLINED;
     }
 
-    /**
-     * Starts the shared-spam-nameserver check ({@code nameservers.enabled}) for the transaction: the sender
-     * domain, plus (unless the client is exempt) the HELO name and the forward-confirmed reverse DNS name.
-     * Asynchronous on the shared DNS client; its findings count at RCPT and end of DATA once they have arrived.
-     */
-    private void startNameservers(SMTPSession session, Conn conn, MaybeSender sender) {
-        io.portcullis.james.NameserverService ns = runtime.nameservers();
-        if (ns == null) {
-            return;
-        }
-        Optional<MailAddress> address = sender == null ? Optional.empty() : sender.asOptional();
-        String domain = address.map(a -> a.getDomain().asString()).orElse(null);
-        boolean judgeClient = !exempt(session, conn);
-        String helo = conn.helo != null && MailTargetsView.isName(conn.helo) ? conn.helo : null;
-        conn.nameservers = ns.checkAtSmtp(domain, helo, conn.rdns, conn.client, judgeClient);
-    }
-
-    private static List<Finding> nameserverFindings(Conn conn) {
-        io.portcullis.nameservers.NameserverReport r = conn.nameservers.isDone()
-                ? conn.nameservers.getNow(null) : null;
-        return r == null ? List.of() : r.findings();
-    }
-
-    // ---------------------------------------------------------------- RCPT: decision point 1
+    // ---------------------------------------------------------------- RCPT: decision 1
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         try {
             return rcpt(session, rcpt);
         } catch (RuntimeException e) {
-            LOGGER.warn("Portcullis: RCPT hook failed; accepting", e);
-            return HookResult.DECLINED;
+            LOGGER.warn("Portcullis: RCPT hook failed; answering 451", e);
+            return FAILED;
         }
     }
 
@@ -424,95 +251,53 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return HookResult.DECLINED;
         }
         Conn conn = connFor(session);
-        if (exempt(session, conn) || isLocalPostmasterOrAbuse(rcpt)) {
+        Exemption exemption = exemption(session, conn);
+        boolean rcptExempt = isLocalPostmasterOrAbuse(rcpt);
+        if (exemption == Exemption.NONE && !s.observe) {
+            List<MailAddress> accepted = session.getAttachment(SMTPSession.RCPT_LIST,
+                    ProtocolSession.State.Transaction).orElse(List.of());
+            Optional<Refusal> split = SmtpDecider.splitRecipients(accepted.size(),
+                    !accepted.isEmpty() && isLocalPostmasterOrAbuse(accepted.get(0)), rcptExempt);
+            if (split.isPresent()) {
+                return reply(split.get());
+            }
+        }
+        if (exemption == Exemption.NONE && rcptExempt) {
+            exemption = Exemption.POSTMASTER;
+        }
+        SmtpDecision d = SmtpDecider.decide(Stage.RCPT, conn.evidence(exemption, s.greetingScore, null), s.rules(),
+                runtime.config().modes());
+        return act(session, conn, d, null);
+    }
+
+    /** Records the decision and turns it into the hook's answer. */
+    private HookResult act(SMTPSession session, Conn conn, SmtpDecision d, String messageId) {
+        SmtpSettings s = settings();
+        if (d.would().isPresent() && !conn.wouldLogged) {
+            SmtpDecision w = d.would().get();
+            if (w.refuses() || w.tarpits()) {
+                conn.wouldLogged = true;
+                DecisionRecorder.wouldHave(runtime.decisionLog(), session, conn, w, w.action().id(),
+                        w.refusal().map(Refusal::reply).orElse("250"), messageId);
+            }
+        }
+        if (d.tarpits() && !conn.tarpitted) {
+            markTarpit(conn, s);
+            DecisionRecorder.tarpitted(runtime.decisionLog(), session, conn, d);
+        }
+        if (!d.refuses()) {
             return HookResult.DECLINED;
         }
-        if (s.rejectRemembered && Boolean.TRUE.equals(conn.remembered.getNow(false))) {
-            return refuse(s, session, "550", "5.7.1 Rejected: " + conn.client.getHostAddress()
-                    + " recently sent spam here", false);
-        }
-        Evidence e = evidence(conn);
-        DecisionRecorder.note(session, e, runtime.config().modes());
-        double score = e.score();
-        if (score >= s.rejectThreshold) {
-            return refuse(s, session, "550", "5.7.1 Rejected: " + e.reason(), false);
-        }
-        if (score >= s.tempfailThreshold) {
-            return refuse(s, session, "451", "4.7.1 Try again later: " + e.reason(), true);
-        }
-        if (s.tempfailOnUnknown && e.clientUnknown) {
-            return refuse(s, session, "451", "4.4.3 DNS lists did not answer in time, try again later", true);
-        }
-        wouldRefuse(s, session, conn, e.wouldScore(), e.reason(true));
-        if (conn.gate != null) { // observe mode waits too: it logs what enforce would do
-            conn.gate.awaitEvidence(CompletableFuture.allOf(conn.connectionEvidence(), conn.senderLists),
-                    budgetLeft(conn));
-        }
-        return HookResult.DECLINED;
+        Refusal r = d.refusal().get();
+        DecisionRecorder.refused(runtime.decisionLog(), session, conn, d, r, false, messageId);
+        (r.soft() ? TEMPFAILED : REJECTED).incrementAndGet();
+        LOGGER.info("Portcullis: {} to {}", r.reply(), session.getRemoteAddress());
+        return reply(r);
     }
 
-    /** What is left of the transaction's wait budget (one budget per transaction, from MAIL FROM). */
-    private static long budgetLeft(Conn conn) {
-        return TimeUnit.NANOSECONDS.toMillis(conn.txDeadlineNanos - System.nanoTime());
-    }
-
-    private Evidence evidence(Conn conn) {
-        Evidence e = new Evidence(runtime.config().modes());
-        e.add(conn.clientLists, true);
-        e.add(conn.rdnsLists, false);
-        e.add(conn.heloLists, false);
-        e.add(conn.senderLists, false);
-        for (Finding f : smtpFindings(conn)) {
-            e.add(f);
-        }
-        for (Finding f : nameserverFindings(conn)) {
-            e.add(f);
-        }
-        return e;
-    }
-
-    /** Check {@code smtp}: the greeting test's finding ({@link PortcullisGreetingHandler}). */
-    static final String SMTP_CHECK = io.portcullis.config.ModeSettings.SMTP_CHECK;
-
-    private List<Finding> smtpFindings(Conn conn) {
-        if (!conn.pregreet) {
-            return List.of();
-        }
-        return List.of(new Finding(SMTP_CHECK, io.portcullis.config.ModeSettings.PREGREET, settings().greetingScore,
-                "client talked before the greeting"));
-    }
-
-    private HookResult refuse(SmtpSettings s, SMTPSession session, String code, String description, boolean soft) {
-        String text = Text.headerSafe(description, 400);
-        DecisionRecorder.refused(runtime.decisionLog(), session, code, text, soft, s.observe);
-        if (s.observe) {
-            LOGGER.info("Portcullis (observe): would answer {} {} to {}", code, text, session.getRemoteAddress());
-            return HookResult.DECLINED;
-        }
-        (soft ? TEMPFAILED : REJECTED).incrementAndGet();
-        LOGGER.info("Portcullis: {} {} to {}", code, text, session.getRemoteAddress());
-        return HookResult.builder().hookReturnCode(soft ? HookReturnCode.denySoft() : HookReturnCode.deny())
-                .smtpReturnCode(code).smtpDescription(text).build();
-    }
-
-    /**
-     * Checks in observe mode: logs, once per transaction, the refusal they would have caused had they been
-     * enforced ({@code wouldScore} counts their findings). Nothing is refused.
-     */
-    private boolean wouldRefuse(SmtpSettings s, SMTPSession session, Conn conn, double wouldScore, String reason) {
-        if (conn.wouldLogged) {
-            return true;
-        }
-        if (wouldScore >= s.rejectThreshold) {
-            conn.wouldLogged = true;
-            DecisionRecorder.wouldHave(runtime.decisionLog(), session, io.portcullis.log.Decision.REJECT,
-                    "550 " + Text.headerSafe("5.7.1 Rejected: " + reason, 400));
-        } else if (wouldScore >= s.tempfailThreshold) {
-            conn.wouldLogged = true;
-            DecisionRecorder.wouldHave(runtime.decisionLog(), session, io.portcullis.log.Decision.TEMPFAIL,
-                    "451 " + Text.headerSafe("4.7.1 Try again later: " + reason, 400));
-        }
-        return conn.wouldLogged;
+    private static HookResult reply(Refusal r) {
+        return HookResult.builder().hookReturnCode(r.soft() ? HookReturnCode.denySoft() : HookReturnCode.deny())
+                .smtpReturnCode(r.code()).smtpDescription(r.description()).build();
     }
 
     boolean isLocalPostmasterOrAbuse(MailAddress rcpt) {
@@ -521,22 +306,21 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return false;
         }
         try {
-            Domain d = rcpt.getDomain();
-            return domains.containsDomain(d);
+            return domains.containsDomain(rcpt.getDomain());
         } catch (Exception e) {
             return true;
         }
     }
 
-    // ---------------------------------------------------------------- end of DATA: decision point 2
+    // ---------------------------------------------------------------- end of DATA: decision 2
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         try {
             return message(session, mail);
         } catch (RuntimeException e) {
-            LOGGER.warn("Portcullis: end-of-DATA hook failed; accepting the message", e);
-            return HookResult.DECLINED;
+            LOGGER.warn("Portcullis: end-of-DATA hook failed; answering 451", e);
+            return FAILED;
         }
     }
 
@@ -547,112 +331,101 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         }
         PortcullisConfig config = runtime.config();
         Conn conn = connFor(session);
-        boolean relay = relayAllowed(session);
-
-        List<Finding> headerFindings = runtime.evaluator().headerFindings(MailHeaderInputs.from(mail));
-        MailAttributes.storeFindings(mail, HeaderChecker.CHECK, headerFindings);
-
-        List<Finding> listFindings = List.of();
-        DnsblEngine dnsbl = runtime.dnsbl();
-        if (dnsbl != null) {
-            boolean judgeClient = !(relay || conn.allowListed);
-            String rdns = conn.rdns.isDone() ? conn.rdns.getNow(null) : null;
-            DnsblTargets targets = MailTargets.of(conn.client, rdns, conn.helo, !judgeClient, mail, config.dnsbl());
-            Optional<List<ListResult>> complete = DialogLists.collect(dnsbl, conn, targets, judgeClient,
-                    hasNameLists());
-            if (complete.isPresent()) {
-                listFindings = DnsblChecker.findings(complete.get());
-                MailAttributes.storeFindings(mail, DnsblChecker.CHECK, listFindings);
-            } else {
-                LOGGER.debug("Portcullis: end of DATA, list results still pending for {} {}", targets.addresses(),
-                        targets.names());
-                // Some lookup is still running (past the budget): judge on what has arrived, and leave the check
-                // unmarked so the pipeline completes it (its questions join the running ones).
-                listFindings = judgeClient ? DnsblChecker.findings(evidence(conn).results) : List.of();
-            }
-        }
-        List<Finding> all = new ArrayList<>(headerFindings);
-        all.addAll(listFindings);
-        List<Finding> smtpFindings = smtpFindings(conn);
-        if (!smtpFindings.isEmpty() && !(relay || conn.allowListed)) {
-            MailAttributes.storeFindings(mail, SMTP_CHECK, smtpFindings);
+        Exemption exemption = exemption(session, conn);
+        List<Finding> all = new ArrayList<>(runtime.evaluator().headerFindings(MailHeaderInputs.from(mail)));
+        MailAttributes.storeFindings(mail, HeaderChecker.CHECK, all);
+        all.addAll(listFindings(conn, mail, exemption == Exemption.NONE));
+        List<Finding> smtpFindings = conn.smtpFindings(s.greetingScore);
+        if (!smtpFindings.isEmpty() && exemption == Exemption.NONE) {
+            MailAttributes.storeFindings(mail, Conn.SMTP_CHECK, smtpFindings);
             all.addAll(smtpFindings);
         }
         all.addAll(attachNameservers(conn, mail));
         Verdict verdict = Verdict.of(all, config.policy(), config.modes());
         MailAttributes.storeVerdict(mail, verdict);
-        DecisionRecorder.note(session, verdict, mail);
-
-        if (relay || conn.allowListed || hasExemptRecipient(mail.getRecipients())) {
-            return HookResult.DECLINED;
+        if (exemption == Exemption.NONE && allExempt(mail.getRecipients())) {
+            exemption = Exemption.POSTMASTER;
         }
-        if (verdict.score() >= s.rejectThreshold) {
-            return refuse(s, session, "550", "5.7.1 Rejected: " + Replies.reason(verdict), false);
+        String messageId = messageId(mail);
+        SmtpDecision d = SmtpDecider.decide(Stage.DATA, conn.evidence(exemption, s.greetingScore, all), s.rules(),
+                config.modes());
+        HookResult result = act(session, conn, d, messageId);
+        if (d.refuses()) {
+            return result;
         }
-        if (verdict.score() >= s.tempfailThreshold) {
-            return refuse(s, session, "451", "4.7.1 Try again later: " + Replies.reason(verdict), true);
+        if (!conn.wouldLogged && verdict.wouldAction().compareTo(io.portcullis.policy.Action.TAG) >= 0
+                && verdict.action().compareTo(io.portcullis.policy.Action.TAG) < 0) {
+            conn.wouldLogged = true;
+            DecisionRecorder.wouldHave(runtime.decisionLog(), session, conn, d, io.portcullis.log.Decision.TAG,
+                    "250", messageId);
         }
-        if (!verdict.observed().isEmpty() && !wouldRefuse(s, session, conn, verdict.wouldScore(),
-                Replies.reason(verdict, true))) {
-            wouldAccept(s, session, conn, verdict);
-        }
-        if (verdict.score() >= s.tarpitThreshold) {
-            markTarpit(conn, s);
-        }
-        if (conn.tarpitted && !s.observe && conn.gate != null) {
+        if (conn.tarpitted && !s.observe && conn.gate != null && exemption != Exemption.POSTMASTER) {
             // The end-of-DATA reply does not reach result handlers (it comes from a line handler): delay here.
             conn.gate.delay(s.tarpitDelay(conn.delayed++));
         }
-        DecisionRecorder.accepted(runtime.decisionLog(), session, config.policy(), conn.tarpitted, s.observe);
+        DecisionRecorder.accepted(runtime.decisionLog(), session, conn, verdict, messageId,
+                mail.getRecipients() == null ? 0 : mail.getRecipients().size());
         return HookResult.DECLINED;
     }
 
-    /**
-     * The nameserver findings of the transaction. When the check has finished and covered the mail's sender
-     * domains (the From header's domain is the MAIL FROM domain, or absent), they are attached with the view
-     * (check {@code nameservers} in {@code io.portcullis.checks}), so the pipeline does not resolve again;
-     * otherwise the check is left unmarked and the pipeline completes it.
-     */
+    /** The mail's list findings, from the dialog's lookups plus the targets only the message reveals. */
+    private List<Finding> listFindings(Conn conn, Mail mail, boolean judgeClient) {
+        DnsblEngine dnsbl = runtime.dnsbl();
+        if (dnsbl == null) {
+            return List.of();
+        }
+        String rdns = conn.rdns.isDone() ? conn.rdns.getNow(null) : null;
+        DnsblTargets targets = MailTargets.of(conn.client, rdns, conn.helo, !judgeClient, mail,
+                runtime.config().dnsbl());
+        Optional<List<ListResult>> complete = DialogLists.collect(dnsbl, conn, targets, judgeClient,
+                lookups.hasNameLists());
+        if (complete.isPresent()) {
+            List<Finding> found = DnsblChecker.findings(complete.get());
+            MailAttributes.storeFindings(mail, DnsblChecker.CHECK, found);
+            return found;
+        }
+        // Some lookup is still running (past the budget): judge on what has arrived, and leave the check unmarked
+        // so the pipeline completes it (its questions join the running ones).
+        if (!judgeClient) {
+            return List.of();
+        }
+        return conn.evidence(Exemption.NONE, 0, null).findings().stream()
+                .filter(f -> DnsblChecker.CHECK.equals(f.check())).collect(java.util.stream.Collectors.toList());
+    }
+
+    /** The nameserver findings; attached with the view when they cover the mail's sender domains. */
     private List<Finding> attachNameservers(Conn conn, Mail mail) {
         if (runtime.nameservers() == null || !conn.nameservers.isDone()) {
             return List.of();
         }
-        io.portcullis.nameservers.NameserverReport r = conn.nameservers.getNow(null);
+        NameserverReport r = conn.nameservers.getNow(null);
         if (r == null) {
             return List.of();
         }
-        if (io.portcullis.james.NameserverService.coversSenderDomains(mail)) {
-            io.portcullis.james.NameserverService.storeView(mail, r.view());
-            MailAttributes.storeFindings(mail, io.portcullis.nameservers.NameserverChecker.CHECK, r.findings());
+        if (NameserverService.coversSenderDomains(mail)) {
+            NameserverService.storeView(mail, r.view());
+            MailAttributes.storeFindings(mail, NameserverChecker.CHECK, r.findings());
         }
         return r.findings();
     }
 
-    private boolean hasExemptRecipient(Collection<MailAddress> recipients) {
-        if (recipients == null) {
+    private boolean allExempt(Collection<MailAddress> recipients) {
+        if (recipients == null || recipients.isEmpty()) {
             return false;
         }
         for (MailAddress r : recipients) {
-            if (isLocalPostmasterOrAbuse(r)) {
-                return true;
+            if (!isLocalPostmasterOrAbuse(r)) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
-    /**
-     * Checks in observe mode that would have tarpitted or tagged an accepted message: logged as an observe-mode
-     * decision (the message goes on as the enforced checks decide).
-     */
-    private void wouldAccept(SmtpSettings s, SMTPSession session, Conn conn, Verdict verdict) {
-        double would = verdict.wouldScore();
-        String action = would >= s.tarpitThreshold && verdict.score() < s.tarpitThreshold && !conn.tarpitted
-                ? io.portcullis.log.Decision.TARPIT
-                : verdict.wouldAction().compareTo(io.portcullis.policy.Action.TAG) >= 0
-                        && verdict.action().compareTo(io.portcullis.policy.Action.TAG) < 0
-                        ? io.portcullis.log.Decision.TAG : null;
-        if (action != null) {
-            DecisionRecorder.wouldHave(runtime.decisionLog(), session, action, "250");
+    private static String messageId(Mail mail) {
+        try {
+            return mail.getMessage() == null ? null : mail.getMessage().getMessageID();
+        } catch (Exception e) {
+            return null;
         }
     }
 
@@ -662,44 +435,39 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     public Response onResponse(ProtocolSession session, Response response, long executionTime,
             ProtocolHandler handler) {
         try {
-            if (response == null || response.isEndSession() || handler instanceof ConnectHandler) {
-                return response;
-            }
-            SmtpSettings s = settings();
-            if (!s.enabled || s.observe || !(session instanceof SMTPSession)) {
-                return response;
-            }
-            Optional<Conn> oc = conn(session);
-            if (oc.isEmpty()) {
-                return response;
-            }
-            Conn conn = oc.get();
-            if (exempt((SMTPSession) session, conn) || conn.gate == null) {
-                return response;
-            }
             // James 3.8.1 passes a command's response through the result handlers twice: from the command
             // dispatcher (handler = the command handler) and from the channel handler (handler = the dispatcher,
             // a LineHandler). Act once per command: on the first.
-            if (handler instanceof org.apache.james.protocols.api.handler.LineHandler) {
+            if (response == null || response.isEndSession() || handler instanceof ConnectHandler
+                    || handler instanceof LineHandler || !(session instanceof SMTPSession)) {
                 return response;
             }
-            if (!conn.tarpitted) {
-                boolean remembered = s.tarpitRemembered && Boolean.TRUE.equals(conn.remembered.getNow(false));
-                if (remembered || evidence(conn).score() >= s.tarpitThreshold) {
-                    markTarpit(conn, s);
-                    DecisionRecorder.tarpitted(runtime.decisionLog(), (SMTPSession) session, evidence(conn),
-                            runtime.config().modes(), handler);
-                }
+            SmtpSettings s = settings();
+            Optional<Conn> oc = conn(session);
+            if (!s.enabled || oc.isEmpty() || oc.get().gate == null) {
+                return response;
             }
+            Conn conn = oc.get();
+            SMTPSession smtp = (SMTPSession) session;
             if (!conn.tarpitted) {
+                Stage stage = DecisionRecorder.stageOf(handler);
+                SmtpDecision d = SmtpDecider.decide(stage, conn.evidence(exemption(smtp, conn), s.greetingScore,
+                        null), s.rules(), runtime.config().modes());
+                if (!d.tarpits() || s.observe) {
+                    return response;
+                }
+                markTarpit(conn, s);
+                DecisionRecorder.tarpitted(runtime.decisionLog(), smtp, conn, d);
+            }
+            if (s.observe || exemption(smtp, conn) != Exemption.NONE) {
                 return response;
             }
             if (!conn.counted) {
                 TARPIT_REFUSED.incrementAndGet();
-                SMTPResponse r = new SMTPResponse("421", "4.7.0 Too many slow connections, closing; try again later");
+                Refusal full = SmtpDecider.tarpitFull();
+                SMTPResponse r = new SMTPResponse(full.code(), full.description());
                 r.setEndSession(true);
-                DecisionRecorder.refused(runtime.decisionLog(), (SMTPSession) session, "421",
-                        "4.7.0 Too many slow connections, closing; try again later", true, false);
+                DecisionRecorder.refused(runtime.decisionLog(), smtp, conn, DecisionRecorder.stageOf(handler), full);
                 return r;
             }
             conn.gate.delay(s.tarpitDelay(conn.delayed++));
@@ -741,25 +509,11 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     /** Counters for tests and benchmarks. */
     public static String stats() {
         return "tarpitted=" + TARPITTED.get() + " tarpitRefused=" + TARPIT_REFUSED.get() + " rejected="
-                + REJECTED.get() + " tempfailed=" + TEMPFAILED.get() + " pauses=" + ReadGate.PAUSES.get() + " resumes="
-                + ReadGate.RESUMES.get();
+                + REJECTED.get() + " tempfailed=" + TEMPFAILED.get() + " held=" + LineGate.HELD.get();
     }
 
     /** Currently tarpitted connections. */
     public static int tarpittedNow() {
         return TARPITTED.get();
-    }
-
-    /** Name checks shared with the pipeline's target rules. */
-    static final class MailTargetsView {
-        private MailTargetsView() {
-        }
-
-        /** A host name worth asking name lists about (not an address literal). */
-        static boolean isName(String helo) {
-            String h = helo.trim();
-            return !h.isEmpty() && !h.startsWith("[") && h.indexOf('.') > 0 && !h.matches("[0-9.]+")
-                    && h.indexOf(':') < 0;
-        }
     }
 }

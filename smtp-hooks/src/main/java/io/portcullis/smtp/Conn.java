@@ -1,0 +1,183 @@
+package io.portcullis.smtp;
+
+import io.portcullis.decision.Exemption;
+import io.portcullis.decision.SmtpEvidence;
+import io.portcullis.dnsbl.DnsblChecker;
+import io.portcullis.dnsbl.Identity;
+import io.portcullis.dnsbl.ListResult;
+import io.portcullis.dnsbl.ListStatus;
+import io.portcullis.nameservers.NameserverReport;
+import io.portcullis.verdict.Finding;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The state of one SMTP connection for {@link PortcullisSmtpHandler}: the lookups started so far (as futures), the
+ * transaction's envelope facts, and the budgets. It tells the {@link LineGate} what each line waits for, and turns
+ * what has arrived into {@link SmtpEvidence} for the decision. Fields are touched on the connection's event loop
+ * only (the futures complete elsewhere; they are only read when done).
+ */
+final class Conn implements LineGate.Holds {
+    /** Check {@code smtp}: the greeting test's finding. */
+    static final String SMTP_CHECK = io.portcullis.config.ModeSettings.SMTP_CHECK;
+    final InetAddress client;
+    final long connectNanos = System.nanoTime();
+    /** End of the wait for the connection's evidence (connect + {@code smtp.budget-ms}). */
+    final long connectDeadlineNanos;
+    private final long budgetNanos;
+    LineGate gate;
+    /** On {@code smtp.allow} by address or network (known at connect). */
+    boolean allowListed;
+    /** On {@code smtp.allow} by its forward-confirmed reverse DNS name (false until confirmed). */
+    CompletableFuture<Boolean> allowedByName = CompletableFuture.completedFuture(false);
+    CompletableFuture<List<ListResult>> clientLists = none();
+    CompletableFuture<String> rdns = CompletableFuture.completedFuture(null);
+    CompletableFuture<List<ListResult>> rdnsLists = none();
+    CompletableFuture<List<ListResult>> heloLists = none();
+    CompletableFuture<Boolean> remembered = CompletableFuture.completedFuture(false);
+    String helo;
+    CompletableFuture<List<ListResult>> senderLists = none();
+    String senderDomain;
+    /** The shared-spam-nameserver check of the transaction (null report: unknown or not run). */
+    CompletableFuture<NameserverReport> nameservers = CompletableFuture.completedFuture(null);
+    /** End of the wait for the transaction's evidence (MAIL FROM + {@code smtp.budget-ms}). */
+    long txDeadlineNanos;
+    boolean tarpitted;
+    /** Counted against {@code smtp.tarpit.max-connections}. */
+    boolean counted;
+    int delayed;
+    /** An observe-mode decision ("would have refused") was logged for the current transaction. */
+    boolean wouldLogged;
+    volatile boolean pregreet;
+
+    Conn(InetAddress client, long budgetMs) {
+        this.client = client;
+        this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, budgetMs));
+        this.connectDeadlineNanos = connectNanos + budgetNanos;
+        this.txDeadlineNanos = connectDeadlineNanos;
+    }
+
+    static CompletableFuture<List<ListResult>> none() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** A new transaction starts (MAIL FROM): its own budget, nothing of the previous one. */
+    void newTransaction() {
+        senderLists = none();
+        senderDomain = null;
+        nameservers = CompletableFuture.completedFuture(null);
+        wouldLogged = false;
+        txDeadlineNanos = System.nanoTime() + budgetNanos;
+    }
+
+    CompletableFuture<Void> connectionEvidence() {
+        return CompletableFuture.allOf(clientLists, rdns, rdnsLists, heloLists, remembered, allowedByName);
+    }
+
+    private CompletableFuture<Void> transactionEvidence() {
+        return CompletableFuture.allOf(senderLists, nameservers);
+    }
+
+    /** Allow-listed by address, or by a forward-confirmed reverse name that has been confirmed. */
+    boolean allowListedNow() {
+        return allowListed || Boolean.TRUE.equals(allowedByName.getNow(false));
+    }
+
+    // ------------------------------------------------------------------ what lines wait for (LineGate.Holds)
+
+    @Override
+    public CompletableFuture<?> evidenceFor(LineGate.Kind kind) {
+        long now = System.nanoTime();
+        boolean connectionOpen = connectDeadlineNanos - now > 0;
+        boolean transactionOpen = txDeadlineNanos - now > 0;
+        switch (kind) {
+            case MAIL:
+                return connectionOpen ? connectionEvidence() : null;
+            case RCPT:
+            case END_OF_DATA:
+                if (connectionOpen && transactionOpen) {
+                    return CompletableFuture.allOf(connectionEvidence(), transactionEvidence());
+                }
+                return connectionOpen ? connectionEvidence() : transactionOpen ? transactionEvidence() : null;
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public long deadlineNanos(LineGate.Kind kind) {
+        long now = System.nanoTime();
+        if (kind == LineGate.Kind.MAIL) {
+            return connectDeadlineNanos;
+        }
+        // Wake at the first deadline still ahead: what is waited for is then looked at again.
+        boolean connectionOpen = connectDeadlineNanos - now > 0;
+        boolean transactionOpen = txDeadlineNanos - now > 0;
+        if (connectionOpen && transactionOpen) {
+            return connectDeadlineNanos - txDeadlineNanos < 0 ? connectDeadlineNanos : txDeadlineNanos;
+        }
+        return connectionOpen ? connectDeadlineNanos : txDeadlineNanos;
+    }
+
+    // ------------------------------------------------------------------ evidence for the decision
+
+    /**
+     * What has arrived, for a decision: listings of the lookups that are done (still running: unknown), the
+     * greeting test's finding, the nameserver findings, the tarpit memory, and the exemption.
+     *
+     * @param exemption the exemption the handler found ({@link Exemption#NONE} to judge)
+     * @param greetingScore the score of the greeting test's finding
+     * @param messageFindings at end of DATA, every finding of the message (replacing the dialog's); else null
+     */
+    SmtpEvidence evidence(Exemption exemption, double greetingScore, List<Finding> messageFindings) {
+        SmtpEvidence.Builder b = SmtpEvidence.builder().exemption(exemption)
+                .client(client == null ? "" : client.getHostAddress());
+        List<ListResult> results = new ArrayList<>();
+        addLists(b, results, clientLists, true);
+        addLists(b, results, rdnsLists, false);
+        addLists(b, results, heloLists, false);
+        addLists(b, results, senderLists, false);
+        if (messageFindings != null) {
+            b.findings(messageFindings);
+        } else {
+            b.findings(DnsblChecker.findings(results));
+            b.findings(smtpFindings(greetingScore));
+            b.findings(nameserverFindings());
+        }
+        b.remembered(Boolean.TRUE.equals(remembered.getNow(false)));
+        return b.build();
+    }
+
+    private static void addLists(SmtpEvidence.Builder b, List<ListResult> out,
+            CompletableFuture<List<ListResult>> f, boolean isClient) {
+        if (!f.isDone()) {
+            b.pending(true).clientUnknown(isClient);
+            return;
+        }
+        List<ListResult> r = f.getNow(List.of());
+        out.addAll(r);
+        for (ListResult x : r) {
+            if (isClient && x.identity() == Identity.CLIENT_IP && x.status() == ListStatus.UNKNOWN) {
+                b.clientUnknown(true);
+            }
+            b.overCap(DnsFairness.refusedForCap(x));
+        }
+    }
+
+    /** Check {@code smtp}: the greeting test's finding ({@link PortcullisGreetingHandler}). */
+    List<Finding> smtpFindings(double greetingScore) {
+        if (!pregreet) {
+            return List.of();
+        }
+        return List.of(new Finding(io.portcullis.config.ModeSettings.SMTP_CHECK,
+                io.portcullis.config.ModeSettings.PREGREET, greetingScore, "client talked before the greeting"));
+    }
+
+    List<Finding> nameserverFindings() {
+        NameserverReport r = nameservers.isDone() ? nameservers.getNow(null) : null;
+        return r == null ? List.of() : r.findings();
+    }
+}
