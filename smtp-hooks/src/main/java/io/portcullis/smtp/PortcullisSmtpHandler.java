@@ -273,7 +273,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     /** Records the decision and turns it into the hook's answer. */
     private HookResult act(SMTPSession session, Conn conn, SmtpDecision d, String messageId) {
         SmtpSettings s = settings();
-        if (d.would().isPresent() && !conn.wouldLogged) {
+        // smtp.mode = observe: every refusal enforce mode would answer is logged; observed checks: once per
+        // transaction (the first point where they would have changed the outcome).
+        if (d.would().isPresent() && (!conn.wouldLogged || (s.observe && d.would().get().refuses()))) {
             SmtpDecision w = d.would().get();
             if (w.refuses() || w.tarpits()) {
                 conn.wouldLogged = true;
@@ -350,7 +352,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         SmtpDecision d = SmtpDecider.decide(Stage.DATA, conn.evidence(exemption, s.greetingScore, all), s.rules(),
                 config.modes());
         HookResult result = act(session, conn, d, messageId);
-        if (d.refuses()) {
+        if (d.refuses() || (s.observe && d.would().map(SmtpDecision::refuses).orElse(false))) {
             return result;
         }
         if (!conn.wouldLogged && verdict.wouldAction().compareTo(io.portcullis.policy.Action.TAG) >= 0
