@@ -58,6 +58,9 @@ class RefusalAtTheDoorIT {
                 "ns1 IN A 127.0.0.1",
                 "2.0.0.127 IN A 127.0.0.2", "2.0.0.127 IN A 127.0.0.3", "4.0.0.127 IN A 127.0.0.2", "5.0.0.127 IN A 127.0.0.3",
                 "6.0.0.127 IN A 127.0.0.2", "8.0.0.127 IN A 127.0.0.2", "9.0.0.127 IN A 127.0.0.2"));
+        z.put("dbl.door.test", zones("$ORIGIN dbl.door.test.", "$TTL 60",
+                "@ IN SOA ns1.door.test. hostmaster.door.test. 1 3600 600 86400 30", "@ IN NS ns1.door.test.",
+                "test IN A 127.0.0.2", "spammer.example IN A 127.0.0.2"));
         z.put("0.0.127.in-addr.arpa", zones("$ORIGIN 0.0.127.in-addr.arpa.", "$TTL 60",
                 "@ IN SOA ns1.door.test. hostmaster.door.test. 1 3600 600 86400 30", "@ IN NS ns1.door.test.",
                 "9 IN PTR mx.partner.example.", "8 IN PTR dsl-8.isp.example."));
@@ -68,11 +71,13 @@ class RefusalAtTheDoorIT {
         dns = new ScriptedDnsProxy(knot.address());
         dns.script("2.0.0.127.door.test", ScriptedDnsProxy.Rule.delay(700));
         dns.script("4.0.0.127.door.test", ScriptedDnsProxy.Rule.delay(2_000));
+        dns.script("spammer.example.dbl.door.test", ScriptedDnsProxy.Rule.delay(500));
         server = TestJames.in(work.resolve("james")).smtpHandler().dns(dns.hostPort()).dropSampleLists()
                 .properties(
                         "dns.timeout-ms = 3000",
                         "dnsbl.list.door = door.test=127.0.0.2*20",
                         "dnsbl.list.band = door.test=127.0.0.3*12",
+                        "dnsbl.list.dbl = name:dbl.door.test=127.0.0.2*20",
                         "smtp.budget-ms = 1200",
                         "smtp.tarpit-threshold = 10",
                         "smtp.tarpit.delay-ms = " + TARPIT_DELAY,
@@ -292,6 +297,21 @@ class RefusalAtTheDoorIT {
         assertThat(r2).anyMatch(r -> r.startsWith("550 5.7.1") && r.contains("MISSING_DATE"));
         assertThat(r2).noneMatch(r -> r.startsWith("250 2.6.0"));
         refused.add(alone);
+    }
+
+    @Test
+    void aListedFromDomainIsAskedWhileTheBodyStreamsAndRefusedAtTheEnd() throws Exception {
+        // The From domain is only known from the headers; its list answers after 500 ms. The final dot waits.
+        String token = MailClients.token();
+        byte[] m = new String(MailClients.conformant(token), StandardCharsets.US_ASCII)
+                .replace("From: Alice Example <alice@example.com>", "From: Offers <deals@spammer.example>")
+                .getBytes(StandardCharsets.US_ASCII);
+        List<String> replies = pipelined("127.0.0.12", "mta.sender.example", "bounce@sender.example", List.of(USER), m);
+        System.out.println("RefusalAtTheDoorIT: listed From domain, answer at 500 ms: " + replies);
+        assertThat(replies.get(3)).startsWith("250");
+        assertThat(replies).anyMatch(r -> r.startsWith("550 5.7.1") && r.contains("spammer.example"));
+        assertThat(replies).noneMatch(r -> r.startsWith("250 2.6.0"));
+        refused.add(token);
     }
 
     @Test

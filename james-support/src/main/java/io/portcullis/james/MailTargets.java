@@ -132,19 +132,23 @@ public final class MailTargets {
             if (from == null || from.length == 0) {
                 return Optional.empty();
             }
-            List<String> parts = new ArrayList<>();
-            for (String p : from[0].replaceAll("\\s+", " ").split(",")) {
-                parts.add(p.trim());
-            }
-            for (String p : parts) {
-                Matcher mt = ADDRESS_DOMAIN.matcher(p);
-                if (mt.find()) {
-                    return Optional.of(mt.group(1).toLowerCase(Locale.ROOT));
-                }
-            }
-            return Optional.empty();
+            return fromDomain(from[0]);
         } catch (MessagingException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The domain of the first address of a From header's value (unfolded or not), read leniently. */
+    public static Optional<String> fromDomain(String fromValue) {
+        if (fromValue == null) {
+            return Optional.empty();
+        }
+        for (String p : fromValue.replaceAll("\\s+", " ").split(",")) {
+            Matcher mt = ADDRESS_DOMAIN.matcher(p.trim());
+            if (mt.find()) {
+                return Optional.of(mt.group(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return Optional.empty();
     }
 }

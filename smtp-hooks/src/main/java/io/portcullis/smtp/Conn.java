@@ -45,6 +45,12 @@ final class Conn implements LineGate.Holds {
     CompletableFuture<NameserverReport> nameservers = CompletableFuture.completedFuture(null);
     /** End of the wait for the transaction's evidence (MAIL FROM + {@code smtp.budget-ms}). */
     long txDeadlineNanos;
+    /** Lists of what only the message's headers reveal (From domain, first untrusted Received hop). */
+    CompletableFuture<List<ListResult>> headerLists = none();
+    /** End of the wait for {@link #headerLists} (end of the header section + {@code smtp.budget-ms}). */
+    long headerDeadlineNanos;
+    /** Starts {@link #headerLists} from a message's header section (set by the handler). */
+    java.util.function.Consumer<String> headerListener = h -> { };
     boolean tarpitted;
     /** Counted against {@code smtp.tarpit.max-connections}. */
     boolean counted;
@@ -68,6 +74,7 @@ final class Conn implements LineGate.Holds {
     void newTransaction() {
         senderLists = none();
         senderDomain = null;
+        headerLists = none();
         nameservers = CompletableFuture.completedFuture(null);
         wouldLogged = false;
         txDeadlineNanos = System.nanoTime() + budgetNanos;
@@ -75,6 +82,11 @@ final class Conn implements LineGate.Holds {
 
     CompletableFuture<Void> connectionEvidence() {
         return CompletableFuture.allOf(clientLists, rdns, rdnsLists, heloLists, remembered, allowedByName);
+    }
+
+    private boolean connectionDone() {
+        return clientLists.isDone() && rdns.isDone() && rdnsLists.isDone() && heloLists.isDone()
+                && remembered.isDone() && allowedByName.isDone();
     }
 
     private CompletableFuture<Void> transactionEvidence() {
@@ -89,37 +101,50 @@ final class Conn implements LineGate.Holds {
     // ------------------------------------------------------------------ what lines wait for (LineGate.Holds)
 
     @Override
+    public void headersEnded(String headerSection) {
+        headerDeadlineNanos = System.nanoTime() + budgetNanos;
+        headerListener.accept(headerSection);
+    }
+
+    @Override
     public CompletableFuture<?> evidenceFor(LineGate.Kind kind) {
-        long now = System.nanoTime();
-        boolean connectionOpen = connectDeadlineNanos - now > 0;
-        boolean transactionOpen = txDeadlineNanos - now > 0;
-        switch (kind) {
-            case MAIL:
-                return connectionOpen ? connectionEvidence() : null;
-            case RCPT:
-            case END_OF_DATA:
-                if (connectionOpen && transactionOpen) {
-                    return CompletableFuture.allOf(connectionEvidence(), transactionEvidence());
-                }
-                return connectionOpen ? connectionEvidence() : transactionOpen ? transactionEvidence() : null;
-            default:
-                return null;
+        if (kind != LineGate.Kind.MAIL && kind != LineGate.Kind.RCPT && kind != LineGate.Kind.END_OF_DATA) {
+            return null;
         }
+        long now = System.nanoTime();
+        List<CompletableFuture<?>> waiting = new ArrayList<>(3);
+        // (Each part is looked at without building a combined future when it is done: the common case.)
+        if (connectDeadlineNanos - now > 0 && !connectionDone()) {
+            waiting.add(connectionEvidence());
+        }
+        if (kind != LineGate.Kind.MAIL && txDeadlineNanos - now > 0 && !(senderLists.isDone() && nameservers.isDone())) {
+            waiting.add(transactionEvidence());
+        }
+        if (kind == LineGate.Kind.END_OF_DATA && headerDeadlineNanos - now > 0 && !headerLists.isDone()) {
+            waiting.add(headerLists);
+        }
+        if (waiting.isEmpty()) {
+            return null;
+        }
+        return waiting.size() == 1 ? waiting.get(0) : CompletableFuture.allOf(waiting.toArray(new CompletableFuture<?>[0]));
     }
 
     @Override
     public long deadlineNanos(LineGate.Kind kind) {
-        long now = System.nanoTime();
-        if (kind == LineGate.Kind.MAIL) {
-            return connectDeadlineNanos;
-        }
         // Wake at the first deadline still ahead: what is waited for is then looked at again.
-        boolean connectionOpen = connectDeadlineNanos - now > 0;
-        boolean transactionOpen = txDeadlineNanos - now > 0;
-        if (connectionOpen && transactionOpen) {
-            return connectDeadlineNanos - txDeadlineNanos < 0 ? connectDeadlineNanos : txDeadlineNanos;
+        long now = System.nanoTime();
+        long best = Long.MAX_VALUE;
+        boolean found = false;
+        long[] deadlines = kind == LineGate.Kind.MAIL ? new long[] {connectDeadlineNanos}
+                : kind == LineGate.Kind.RCPT ? new long[] {connectDeadlineNanos, txDeadlineNanos}
+                : new long[] {connectDeadlineNanos, txDeadlineNanos, headerDeadlineNanos};
+        for (long d : deadlines) {
+            if (d - now > 0 && (!found || d - best < 0)) {
+                best = d;
+                found = true;
+            }
         }
-        return connectionOpen ? connectDeadlineNanos : txDeadlineNanos;
+        return found ? best : now;
     }
 
     // ------------------------------------------------------------------ evidence for the decision

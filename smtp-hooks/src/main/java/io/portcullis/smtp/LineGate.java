@@ -66,13 +66,25 @@ final class LineGate extends ChannelDuplexHandler {
 
         /** The {@code System.nanoTime()} after which the line goes on without the evidence. */
         long deadlineNanos(Kind kind);
+
+        /**
+         * The header section of the message being received has ended (its first empty line, or
+         * {@link #MAX_HEADER_BYTES}): lookups that only the headers reveal can start while the body streams in.
+         */
+        default void headersEnded(String headerSection) {
+        }
     }
+
+    /** The most of a message's header section kept for {@link Holds#headersEnded} (the rest is not looked at). */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final Holds holds;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private boolean dataMode;
     private boolean firstBodyLine;
+    /** The header section of the message being received, until its end; null when not collecting. */
+    private java.io.ByteArrayOutputStream headers;
     private long notBeforeNanos;
     private ScheduledFuture<?> wakeUp;
     private CompletableFuture<?> waitingOn;
@@ -206,7 +218,11 @@ final class LineGate extends ChannelDuplexHandler {
     /** Passes a line to the core handler (which answers it at once, on this thread). */
     private void pass(Object msg) {
         Kind kind = kind(msg);
+        if (kind == Kind.BODY && headers != null) {
+            collectHeader((ByteBuf) msg);
+        }
         if (kind == Kind.END_OF_DATA) {
+            endHeaders();
             dataMode = false;
         }
         firstBodyLine = false;
@@ -215,8 +231,11 @@ final class LineGate extends ChannelDuplexHandler {
 
     /** Whether the line must wait now; false once its hold has ended (deadline passed or evidence in). */
     private boolean mustWait(Object msg) {
-        long now = System.nanoTime();
         Kind kind = kind(msg);
+        if (kind == Kind.END_OF_DATA) {
+            endHeaders(); // a message without a body: its headers end here, and their lookups are waited for
+        }
+        long now = System.nanoTime();
         if (notBeforeNanos - now > 0 && (kind != Kind.BODY || firstBodyLine)) {
             return true;
         }
@@ -271,6 +290,40 @@ final class LineGate extends ChannelDuplexHandler {
         }
     }
 
+    private void collectHeader(ByteBuf line) {
+        int len = line.readableBytes();
+        int end = line.writerIndex();
+        while (end > line.readerIndex() && (line.getByte(end - 1) == '\n' || line.getByte(end - 1) == '\r')) {
+            end--;
+        }
+        if (end == line.readerIndex()) {
+            endHeaders();
+            return;
+        }
+        if (headers.size() + len > MAX_HEADER_BYTES) {
+            endHeaders();
+            return;
+        }
+        byte[] bytes = new byte[end - line.readerIndex()];
+        line.getBytes(line.readerIndex(), bytes);
+        headers.write(bytes, 0, bytes.length);
+        headers.write('\r');
+        headers.write('\n');
+    }
+
+    private void endHeaders() {
+        if (headers == null) {
+            return;
+        }
+        String section = new String(headers.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        headers = null;
+        try {
+            holds.headersEnded(section);
+        } catch (RuntimeException e) {
+            // lookups that could not start are done by the end-of-DATA decision and the pipeline
+        }
+    }
+
     private void release() {
         if (holding) {
             holding = false;
@@ -288,6 +341,7 @@ final class LineGate extends ChannelDuplexHandler {
         if (msg instanceof ByteBuf && startsWith((ByteBuf) msg, "354")) {
             dataMode = true;
             firstBodyLine = true;
+            headers = new java.io.ByteArrayOutputStream(1024);
         }
         super.write(ctx, msg, promise);
     }

@@ -172,6 +172,14 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         InetSocketAddress remote = session.getRemoteAddress();
         Conn conn = new Conn(remote == null ? null : remote.getAddress(), settings().budgetMs);
         conn.gate = LineGate.installOn(session, conn).orElse(null);
+        if (session instanceof SMTPSession) {
+            SMTPSession smtp = (SMTPSession) session;
+            conn.headerListener = headers -> {
+                if (settings().enabled) {
+                    lookups.atHeaders(conn, headers, exemption(smtp, conn) == Exemption.NONE);
+                }
+            };
+        }
         session.setAttachment(CONN, conn, ProtocolSession.State.Connection);
         return conn;
     }

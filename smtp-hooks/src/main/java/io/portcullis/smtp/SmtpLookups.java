@@ -16,6 +16,7 @@ import io.portcullis.james.TarpitMemory;
 import io.portcullis.net.AllowList;
 import io.portcullis.net.ForwardConfirmation;
 import java.net.Inet4Address;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,49 @@ final class SmtpLookups {
             conn.senderLists = dnsbl.check(DnsFairness.forClient(DnsblTargets.builder().name(Identity.MAIL_FROM,
                     domain), conn.client).build());
         }
+    }
+
+    /**
+     * When the header section of a message has arrived (the body still streaming in): the lists of the From
+     * header's domain (unless it is the envelope sender's registered domain, already asked) and, when the client
+     * is judged, of the first untrusted Received hop. The end-of-DATA decision finds them answered (the DNS
+     * client's cache) instead of starting them then.
+     */
+    void atHeaders(Conn conn, String headerSection, boolean judge) {
+        DnsblEngine dnsbl = runtime.dnsbl();
+        if (dnsbl == null) {
+            return;
+        }
+        DnsblTargets.Builder b = DnsblTargets.builder();
+        List<String> received = new java.util.ArrayList<>();
+        String from = null;
+        for (String[] field : HeaderSection.fields(headerSection)) {
+            if (field[0].equalsIgnoreCase("Received")) {
+                received.add(field[1]);
+            } else if (from == null && field[0].equalsIgnoreCase("From")) {
+                from = field[1];
+            }
+        }
+        Optional<String> fromDomain = io.portcullis.james.MailTargets.fromDomain(from);
+        if (hasNameLists() && fromDomain.isPresent() && !sameRegisteredDomain(fromDomain.get(), conn.senderDomain)) {
+            b.name(Identity.FROM_HEADER, fromDomain.get());
+        }
+        if (judge && conn.client != null) {
+            io.portcullis.dnsbl.ReceivedHops.firstUntrustedBeyond(conn.client, received,
+                    runtime.config().dnsbl().trustedNetworks()).ifPresent(hop -> b.address(Identity.RECEIVED_IP, hop));
+        }
+        DnsblTargets targets = DnsFairness.forClient(b, conn.client).build();
+        if (!targets.isEmpty()) {
+            conn.headerLists = dnsbl.check(targets);
+        }
+    }
+
+    private static boolean sameRegisteredDomain(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        Optional<String> ra = QueryNames.registeredDomain(a);
+        return ra.isPresent() && ra.equals(QueryNames.registeredDomain(b));
     }
 
     boolean hasNameLists() {

@@ -54,6 +54,12 @@ class LineGateTest {
     static final class Evidence implements LineGate.Holds {
         CompletableFuture<?> rcpt;
         CompletableFuture<?> end;
+        final List<String> headerSections = new ArrayList<>();
+
+        @Override
+        public void headersEnded(String section) {
+            headerSections.add(section);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 
         @Override
@@ -129,6 +135,23 @@ class LineGateTest {
         all.complete(null);
         channel.runPendingTasks();
         assertThat(core.seen).endsWith(".", "QUIT");
+    }
+
+    @Test
+    void theHeaderSectionIsHandedOverAtItsEndBeforeTheBodyIsIn() {
+        evidence.end = new CompletableFuture<>();
+        send("DATA\r\nFrom: a@b.example\r\nReceived: from x\r\n  by y\r\n\r\nbody\r\n");
+        assertThat(evidence.headerSections).containsExactly("From: a@b.example\r\nReceived: from x\r\n  by y\r\n");
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        evidence.end = first;
+        send(".\r\n");
+        first.complete(null);
+        channel.runPendingTasks();
+        evidence.end = new CompletableFuture<>();
+        send("DATA\r\nSubject: no body\r\n.\r\n");
+        // A message without a body: its header section ends with the final dot, handed over before the dot waits.
+        assertThat(evidence.headerSections).hasSize(2).last().isEqualTo("Subject: no body\r\n");
+        assertThat(core.seen).last().isEqualTo("Subject: no body");
     }
 
     @Test
