@@ -14,22 +14,27 @@ import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /**
  * Sends DNS questions over UDP with one selector thread of its own, using dnsjava's {@link Message} for the wire
@@ -41,9 +46,9 @@ import org.xbill.DNS.SimpleResolver;
  * the operating system picks at random, connected to the try's server and closed when the question ends, and a
  * fresh random 16-bit ID; a forger must guess both (about 2^31 combinations on Linux's default port range). A
  * datagram is accepted only when it arrives on that try's socket from the try's server address and port, has the
- * QR bit set, opcode QUERY, the try's ID, and exactly our question (name compared case-insensitively, type, class);
- * anything else is ignored and the try keeps waiting. Owner names of the answer records are checked by
- * {@link DnsjavaClient}.
+ * QR bit set, opcode QUERY, the try's ID, exactly our question (name compared case-insensitively, type, class), and
+ * either no answer records or at least one owned by the question name or its CNAME chain; anything else is ignored
+ * and the try keeps waiting. {@link DnsjavaClient} then uses only the answer records with such an owner.
  *
  * <p>The time budget ({@code dns.timeout-ms}) is split over the tries, every server twice in order: when a try
  * has had its share without an answer, the next one is sent, so a lost datagram or a dead first server costs part
@@ -258,7 +263,12 @@ final class DnsTransport implements AutoCloseable {
         return isAnswerTo(a.query.question, a.id, answer) ? answer : null;
     }
 
-    /** QR set, opcode QUERY, ID {@code id}, and one question equal to {@code question} (name case-insensitive). */
+    /**
+     * QR set, opcode QUERY, ID {@code id}, one question equal to {@code question} (name case-insensitive), and an
+     * answer section that is empty (a negative answer, a referral-free NODATA) or holds at least one record owned by
+     * the question name or a name its CNAME chain leads to: a reply whose every answer record is about another name
+     * answers some other question, and is ignored like any other forgery.
+     */
     static boolean isAnswerTo(Record question, int id, Message answer) {
         Header h = answer.getHeader();
         if (h.getID() != id || !h.getFlag(Flags.QR) || h.getOpcode() != Opcode.QUERY) {
@@ -269,8 +279,41 @@ final class DnsTransport implements AutoCloseable {
             return false;
         }
         Record aq = qs.get(0);
-        return aq.getType() == question.getType() && aq.getDClass() == question.getDClass()
-                && aq.getName().equals(question.getName());
+        if (aq.getType() != question.getType() || aq.getDClass() != question.getDClass()
+                || !aq.getName().equals(question.getName())) {
+            return false;
+        }
+        List<Record> records = answer.getSection(Section.ANSWER);
+        if (records.isEmpty()) {
+            return true;
+        }
+        Set<Name> owners = owners(question.getName(), records);
+        for (Record r : records) {
+            if (owners.contains(r.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code qname} and every name reached from it through the CNAME records of {@code answer}. */
+    static Set<Name> owners(Name qname, List<Record> answer) {
+        Set<Name> owners = new HashSet<>();
+        owners.add(qname);
+        // Each pass follows at least one more link; a chain cannot be longer than the section.
+        for (int pass = 0; pass < answer.size(); pass++) {
+            boolean grew = false;
+            for (Record r : answer) {
+                if (r.getType() == Type.CNAME && owners.contains(r.getName())
+                        && owners.add(((CNAMERecord) r).getTarget())) {
+                    grew = true;
+                }
+            }
+            if (!grew) {
+                break;
+            }
+        }
+        return owners;
     }
 
     private void overTcp(Attempt a) {

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +24,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -38,7 +36,6 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 
 /**
  * {@link DnsClient} on dnsjava's message model and a UDP transport of our own ({@link DnsTransport}), with its own
@@ -319,7 +316,7 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
             return DnsAnswer.failure(DnsAnswer.Status.ERROR, Rcode.string(rcode));
         }
         List<Record> section = msg.getSection(Section.ANSWER);
-        Set<Name> owners = owners(qname, section);
+        Set<Name> owners = DnsTransport.owners(qname, section);
         List<Record> records = new ArrayList<>();
         for (Record r : section) {
             if (r.getType() == type.code() && r.getDClass() == DClass.IN && owners.contains(r.getName())) {
@@ -339,26 +336,6 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
             ttl = Math.min(ttl, r.getTTL());
         }
         return DnsAnswer.answer(values, ttl);
-    }
-
-    /** {@code qname} and every name reached from it through the CNAME records of {@code answer}. */
-    static Set<Name> owners(Name qname, List<Record> answer) {
-        Set<Name> owners = new HashSet<>();
-        owners.add(qname);
-        // Each pass follows at least one more link; a chain cannot be longer than the section.
-        for (int pass = 0; pass < answer.size(); pass++) {
-            boolean grew = false;
-            for (Record r : answer) {
-                if (r.getType() == Type.CNAME && owners.contains(r.getName())
-                        && owners.add(((CNAMERecord) r).getTarget())) {
-                    grew = true;
-                }
-            }
-            if (!grew) {
-                break;
-            }
-        }
-        return owners;
     }
 
     private static String text(Record r) {
