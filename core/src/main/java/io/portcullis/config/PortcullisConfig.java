@@ -46,9 +46,11 @@ import java.util.function.Function;
  * policy.reject-threshold  = 15    # score at which mail is rejected (SMTP time)
  * headers.enabled          = true  # run the header conformance check
  * headers.rule.MISSING_DATE = 1.5  # re-score a rule; "off" switches it off, "default" keeps the default
- * dns.servers              = system  # resolvers, HOST[:PORT] comma list; "system" = resolv.conf
+ * dns.servers              = system  # resolvers, IP[:PORT] / [IPv6]:PORT comma list (literals only); "system" = resolv.conf
  * dns.timeout-ms           = 1500  # time allowed for one DNS question
- * dns.max-in-flight        = 500   # questions outstanding at once; beyond, "unknown" at once
+ * dns.max-in-flight        = 500   # questions outstanding at once; beyond, "unknown" (over the cap) at once
+ * dns.max-in-flight-per-client = max(4, max-in-flight / 8)  # outstanding for one client /24 or /64
+ * dns.reserved-for-lists   = 25    # percent of max-in-flight only DNS list questions may use
  * dns.cache-size           = 20000 # answers cached (TTL honoured, negative answers too); 0 = off
  * dns.budget-ms            = 3500  # longest wait for all the DNS answers of one message or connection
  * dnsbl.enabled            = true  # run the DNS list checks
@@ -107,6 +109,8 @@ public final class PortcullisConfig {
     public static final String DNS_SERVERS = "dns.servers";
     public static final String DNS_TIMEOUT = "dns.timeout-ms";
     public static final String DNS_MAX_IN_FLIGHT = "dns.max-in-flight";
+    public static final String DNS_MAX_IN_FLIGHT_PER_CLIENT = "dns.max-in-flight-per-client";
+    public static final String DNS_RESERVED_FOR_LISTS = "dns.reserved-for-lists";
     public static final String DNS_CACHE_SIZE = "dns.cache-size";
     public static final String DNS_BUDGET = "dns.budget-ms";
     public static final String DNSBL_ENABLED = "dnsbl.enabled";
@@ -281,7 +285,8 @@ public final class PortcullisConfig {
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
-            DNS_SERVERS, DNS_TIMEOUT, DNS_MAX_IN_FLIGHT, DNS_CACHE_SIZE, DNS_BUDGET, DNSBL_ENABLED, DNSBL_SELF_TEST,
+            DNS_SERVERS, DNS_TIMEOUT, DNS_MAX_IN_FLIGHT, DNS_MAX_IN_FLIGHT_PER_CLIENT, DNS_RESERVED_FOR_LISTS,
+            DNS_CACHE_SIZE, DNS_BUDGET, DNSBL_ENABLED, DNSBL_SELF_TEST,
             DNSBL_SELF_TEST_INTERVAL, DNSBL_TRUSTED, DNSBL_ALLOW);
 
     private static DnsSettings parseDns(Map<String, String> v, String source) {
@@ -292,13 +297,25 @@ public final class PortcullisConfig {
         }
         b.queryTimeout(Duration.ofMillis(positiveInt(v, source, DNS_TIMEOUT, 1500)));
         b.maxInFlight(positiveInt(v, source, DNS_MAX_IN_FLIGHT, 500));
+        b.maxInFlightPerClient(positiveInt(v, source, DNS_MAX_IN_FLIGHT_PER_CLIENT, 0)); // 0: derived default
+        String reserved = v.get(DNS_RESERVED_FOR_LISTS);
+        if (reserved != null && !reserved.isEmpty()) {
+            int percent = nonNegativeInt(source, DNS_RESERVED_FOR_LISTS, reserved);
+            if (percent > 99) {
+                throw new ConfigException(source, DNS_RESERVED_FOR_LISTS, reserved, "expected a percentage 0..99");
+            }
+            b.reservedForLists(percent);
+        }
         b.budget(Duration.ofMillis(positiveInt(v, source, DNS_BUDGET, 3500)));
         String cache = v.get(DNS_CACHE_SIZE);
         b.cacheSize(cache == null || cache.isEmpty() ? 20_000 : nonNegativeInt(source, DNS_CACHE_SIZE, cache));
         return b.build();
     }
 
-    /** Parses a comma-separated list of {@code HOST[:PORT]} resolvers. */
+    /**
+     * Parses a comma-separated list of {@code IP[:PORT]} / {@code [IPv6]:PORT} resolvers; addresses must be
+     * literals and are never looked up.
+     */
     public static List<InetSocketAddress> parseServers(String source, String key, String value) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (String part : value.split("[,\\s]+")) {

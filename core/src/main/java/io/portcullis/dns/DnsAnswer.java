@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * The outcome of one DNS question. Only {@link Status#ANSWER} carries values; {@link Status#NXDOMAIN} and
  * {@link Status#NODATA} are definite "nothing there"; {@link Status#SERVFAIL}, {@link Status#TIMEOUT} and
- * {@link Status#ERROR} mean "unknown" and must never be read as a listing. Immutable.
+ * {@link Status#ERROR} mean "unknown" and must never be read as a listing; {@link Status#OVER_CAP} is "unknown"
+ * too, because the question was refused for capacity and never sent. Immutable.
  */
 public final class DnsAnswer {
     /** What the resolver said. */
@@ -22,8 +23,14 @@ public final class DnsAnswer {
         SERVFAIL,
         /** No answer within the time allowed. */
         TIMEOUT,
-        /** Anything else: REFUSED, network error, malformed answer, overload. */
-        ERROR;
+        /** Anything else: REFUSED, network error, malformed answer. */
+        ERROR,
+        /**
+         * Not asked: the question would have gone over the in-flight cap ({@code dns.max-in-flight}), the share of
+         * its requester ({@code dns.max-in-flight-per-client}) or the part of the cap open to non-list questions
+         * ({@code dns.reserved-for-lists}). Unknown, like a timeout, but caused by load rather than by the server.
+         */
+        OVER_CAP;
 
         /** True when the answer is definite (listed or not listed), false when it is unknown. */
         public boolean isDefinite() {
@@ -67,6 +74,11 @@ public final class DnsAnswer {
             throw new IllegalArgumentException(status + " is not a failure");
         }
         return new DnsAnswer(status, List.of(), 0, Objects.requireNonNullElse(error, ""));
+    }
+
+    /** A refusal for capacity ({@link Status#OVER_CAP}); {@code why} names the limit that was reached. */
+    public static DnsAnswer overCap(String why) {
+        return failure(Status.OVER_CAP, why);
     }
 
     public Status status() {

@@ -22,11 +22,17 @@ public interface DnsEvents {
     default void cacheHit() {
     }
 
-    /**
-     * A lookup failed before any question went out: the name is not a valid DNS name, or too many questions are
-     * in flight ({@code dns.max-in-flight}).
-     */
+    /** A lookup failed before any question went out because the name is not a valid DNS name. */
     default void refused() {
+    }
+
+    /**
+     * A lookup was refused for capacity ({@link DnsAnswer.Status#OVER_CAP}): the overall cap
+     * ({@code dns.max-in-flight}), the requester's share ({@code dns.max-in-flight-per-client}) or, for a non-list
+     * question, the part of the cap not kept for lists. By default counted as {@link #refused()}.
+     */
+    default void overCap(DnsRequester requester, DnsPurpose purpose) {
+        refused();
     }
 
     /** The end of one question sent to the network. */

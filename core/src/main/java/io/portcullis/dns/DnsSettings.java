@@ -3,6 +3,7 @@ package io.portcullis.dns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import org.xbill.DNS.Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +19,10 @@ import org.xbill.DNS.ResolverConfig;
  * <caption>Settings and defaults</caption>
  * <tr><td>servers</td><td>the system's resolvers (resolv.conf)</td><td>recursive resolvers, with ports</td></tr>
  * <tr><td>queryTimeout</td><td>1500 ms</td><td>time allowed for one question (retries included)</td></tr>
- * <tr><td>maxInFlight</td><td>500</td><td>questions outstanding at once; beyond, answer ERROR at once</td></tr>
+ * <tr><td>maxInFlight</td><td>500</td><td>questions outstanding at once; beyond, answer OVER_CAP at once</td></tr>
+ * <tr><td>maxInFlightPerClient</td><td>max(4, maxInFlight / 8)</td><td>questions outstanding at once on behalf of
+ * one client network (/24, /64); {@link DnsRequester#SYSTEM} has no share of its own</td></tr>
+ * <tr><td>reservedForLists</td><td>25 %</td><td>part of maxInFlight that only DNS list questions may use</td></tr>
  * <tr><td>cacheSize</td><td>20000</td><td>answers kept (positive and negative)</td></tr>
  * <tr><td>maxTtl</td><td>1 h</td><td>cap on the TTL of cached positive answers</td></tr>
  * <tr><td>maxNegativeTtl</td><td>15 min</td><td>cap on the TTL of cached NXDOMAIN/NODATA answers</td></tr>
@@ -39,6 +43,8 @@ public final class DnsSettings {
     private final List<InetSocketAddress> servers;
     private final Duration queryTimeout;
     private final int maxInFlight;
+    private final int maxInFlightPerClient;
+    private final int reservedForLists;
     private final int cacheSize;
     private final Duration maxTtl;
     private final Duration maxNegativeTtl;
@@ -48,6 +54,8 @@ public final class DnsSettings {
         this.servers = b.servers == null ? null : Collections.unmodifiableList(new ArrayList<>(b.servers));
         this.queryTimeout = b.queryTimeout;
         this.maxInFlight = b.maxInFlight;
+        this.maxInFlightPerClient = b.maxInFlightPerClient;
+        this.reservedForLists = b.reservedForLists;
         this.cacheSize = b.cacheSize;
         this.maxTtl = b.maxTtl;
         this.maxNegativeTtl = b.maxNegativeTtl;
@@ -73,8 +81,9 @@ public final class DnsSettings {
     }
 
     /**
-     * Parses {@code HOST[:PORT]}, {@code [IPv6]:PORT} or a bare IPv6 address; HOST must be an IP literal
-     * (a resolver cannot be found by name).
+     * Parses {@code ADDRESS[:PORT]}, {@code [IPv6]:PORT} or a bare IPv6 address. The address must be an IP
+     * literal (a resolver cannot be found by name); it is parsed here, never looked up, so a host name or an
+     * impossible address such as {@code 999.1.1.1} fails without any DNS traffic.
      *
      * @throws IllegalArgumentException naming the value
      */
@@ -94,18 +103,33 @@ public final class DnsSettings {
             } else if (!rest.isEmpty()) {
                 throw new IllegalArgumentException("bad DNS server '" + spec + "'");
             }
+            if (host.indexOf(':') < 0) {
+                throw new IllegalArgumentException("bad DNS server '" + spec + "': brackets are for IPv6 addresses");
+            }
         } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
             host = s.substring(0, s.indexOf(':'));
             port = parsePort(spec, s.substring(s.indexOf(':') + 1));
         }
-        if (!isIpLiteral(host)) {
+        byte[] bytes = literal(host);
+        if (bytes == null) {
             throw new IllegalArgumentException("bad DNS server '" + spec + "': expected an IP address");
         }
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
+            return new InetSocketAddress(InetAddress.getByAddress(bytes), port);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("bad DNS server '" + spec + "': " + e.getMessage(), e);
         }
+    }
+
+    /** The bytes of an IPv4 (dotted quad, each part 0..255) or IPv6 literal, or null; never a lookup. */
+    static byte[] literal(String host) {
+        if (host.isEmpty()) {
+            return null;
+        }
+        if (host.indexOf(':') >= 0) {
+            return host.matches("[0-9A-Fa-f:.]+") ? Address.toByteArray(host, Address.IPv6) : null;
+        }
+        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? Address.toByteArray(host, Address.IPv4) : null;
     }
 
     private static int parsePort(String spec, String p) {
@@ -121,13 +145,7 @@ public final class DnsSettings {
     }
 
     static boolean isIpLiteral(String host) {
-        if (host.isEmpty()) {
-            return false;
-        }
-        if (host.indexOf(':') >= 0) {
-            return host.matches("[0-9A-Fa-f:.]+");
-        }
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        return literal(host) != null;
     }
 
     /** Servers among {@link #servers()} that are well-known public resolvers. */
@@ -163,6 +181,8 @@ public final class DnsSettings {
         b.servers = servers;
         b.queryTimeout = queryTimeout;
         b.maxInFlight = maxInFlight;
+        b.maxInFlightPerClient = maxInFlightPerClient;
+        b.reservedForLists = reservedForLists;
         b.cacheSize = cacheSize;
         b.maxTtl = maxTtl;
         b.maxNegativeTtl = maxNegativeTtl;
@@ -176,6 +196,29 @@ public final class DnsSettings {
 
     public int maxInFlight() {
         return maxInFlight;
+    }
+
+    /**
+     * Questions outstanding at once on behalf of one client network ({@link DnsRequester#client}): the configured
+     * value, or by default max(4, maxInFlight / 8); never more than {@link #maxInFlight()}.
+     */
+    public int maxInFlightPerClient() {
+        int n = maxInFlightPerClient > 0 ? maxInFlightPerClient : Math.max(4, maxInFlight / 8);
+        return Math.min(n, maxInFlight);
+    }
+
+    /** Percent of {@link #maxInFlight()} that only DNS list questions ({@link DnsPurpose#LIST}) may use. */
+    public int reservedForLists() {
+        return reservedForLists;
+    }
+
+    /**
+     * Questions other than list questions outstanding at once: {@link #maxInFlight()} less the part kept for
+     * lists (rounded up), at least 1.
+     */
+    public int maxInFlightOther() {
+        int reserved = (int) ((maxInFlight * (long) reservedForLists + 99) / 100);
+        return Math.max(1, maxInFlight - reserved);
     }
 
     public int cacheSize() {
@@ -193,7 +236,8 @@ public final class DnsSettings {
     @Override
     public String toString() {
         return "DnsSettings{servers=" + (servers == null ? "system" : servers) + ", queryTimeout=" + queryTimeout.toMillis() + "ms, maxInFlight="
-                + maxInFlight + ", cacheSize=" + cacheSize + ", maxTtl=" + maxTtl + ", maxNegativeTtl="
+                + maxInFlight + ", maxInFlightPerClient=" + maxInFlightPerClient() + ", reservedForLists=" + reservedForLists
+                + "%, cacheSize=" + cacheSize + ", maxTtl=" + maxTtl + ", maxNegativeTtl="
                 + maxNegativeTtl + ", budget=" + budget.toMillis() + "ms}";
     }
 
@@ -202,6 +246,8 @@ public final class DnsSettings {
         private List<InetSocketAddress> servers;
         private Duration queryTimeout = Duration.ofMillis(1500);
         private int maxInFlight = 500;
+        private int maxInFlightPerClient;
+        private int reservedForLists = 25;
         private int cacheSize = 20_000;
         private Duration maxTtl = Duration.ofHours(1);
         private Duration maxNegativeTtl = Duration.ofMinutes(15);
@@ -239,6 +285,25 @@ public final class DnsSettings {
                 throw new IllegalArgumentException("max in-flight queries must be >= 1, got " + n);
             }
             this.maxInFlight = n;
+            return this;
+        }
+
+        /** Questions in flight at once for one client network; 0 for the default, max(4, maxInFlight / 8). */
+        public Builder maxInFlightPerClient(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("max in-flight queries per client must be >= 1 (0: the default), got " + n);
+            }
+            this.maxInFlightPerClient = n;
+            return this;
+        }
+
+        /** Percent (0..99) of maxInFlight that only DNS list questions may use. */
+        public Builder reservedForLists(int percent) {
+            if (percent < 0 || percent > 99) {
+                throw new IllegalArgumentException("the part reserved for lists must be 0..99 percent, got "
+                        + percent);
+            }
+            this.reservedForLists = percent;
             return this;
         }
 

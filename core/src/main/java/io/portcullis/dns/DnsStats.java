@@ -8,8 +8,15 @@ public final class DnsStats {
     private final long errors;
     private final long inFlight;
     private final long cacheSize;
+    private final long overCap;
 
     public DnsStats(long queries, long cacheHits, long timeouts, long errors, long inFlight, long cacheSize) {
+        this(queries, cacheHits, timeouts, errors, inFlight, cacheSize, 0);
+    }
+
+    public DnsStats(long queries, long cacheHits, long timeouts, long errors, long inFlight, long cacheSize,
+            long overCap) {
+        this.overCap = overCap;
         this.queries = queries;
         this.cacheHits = cacheHits;
         this.timeouts = timeouts;
@@ -32,9 +39,14 @@ public final class DnsStats {
         return timeouts;
     }
 
-    /** SERVFAIL, REFUSED, network errors, overload refusals. */
+    /** SERVFAIL, REFUSED, network errors, invalid names. */
     public long errors() {
         return errors;
+    }
+
+    /** Lookups refused for capacity ({@link DnsAnswer.Status#OVER_CAP}), never sent. */
+    public long overCap() {
+        return overCap;
     }
 
     public long inFlight() {
@@ -48,6 +60,6 @@ public final class DnsStats {
     @Override
     public String toString() {
         return "DnsStats{queries=" + queries + ", cacheHits=" + cacheHits + ", timeouts=" + timeouts + ", errors="
-                + errors + ", inFlight=" + inFlight + ", cacheSize=" + cacheSize + "}";
+                + errors + ", inFlight=" + inFlight + ", cacheSize=" + cacheSize + ", overCap=" + overCap + "}";
     }
 }

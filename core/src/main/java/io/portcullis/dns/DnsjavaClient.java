@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,10 +38,20 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 
 /**
- * {@link DnsClient} on dnsjava's message model and a UDP transport of our own ({@link DnsTransport}), with its own servers (ports allowed), a hard
- * per-question timeout, a bound on outstanding questions, joining of identical concurrent questions,
- * and a bounded cache that honours TTLs, negative answers included (RFC 2308). Failures are never
- * cached. Thread-safe; {@link #close()} releases the callback threads.
+ * {@link DnsClient} on dnsjava's message model and a UDP transport of our own ({@link DnsTransport}), with its own
+ * servers (ports allowed), a hard per-question timeout, joining of identical concurrent questions, and a bounded
+ * cache that honours TTLs, negative answers included (RFC 2308). Failures are never cached.
+ *
+ * <p>Spoofing: every try of a question goes out on a socket of its own with a random source port and a random ID,
+ * and only a datagram from the server that matches the try and the question is taken ({@link DnsTransport});
+ * then only answer records owned by the question name, or by a name its CNAME chain leads to, are used.
+ *
+ * <p>Fairness: questions sent and not yet answered are bounded three ways, each refusal answered at once with
+ * {@link DnsAnswer.Status#OVER_CAP}: all of them ({@code dns.max-in-flight}); those other than DNS list questions
+ * ({@link DnsPurpose#OTHER}), which may not use the part kept for lists ({@code dns.reserved-for-lists}); and those
+ * asked on behalf of one client network ({@link DnsRequester}, {@code dns.max-in-flight-per-client}). A lookup
+ * answered from the cache or joined to an identical question in flight takes no place. Thread-safe;
+ * {@link #close()} releases the I/O and callback threads.
  */
 public final class DnsjavaClient implements DnsClient, AutoCloseable {
     private final DnsSettings settings;
@@ -53,6 +65,11 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder overCap = new LongAdder();
+    /** Guards {@link #otherInFlight} and {@link #perRequester}, and admission against the cap. */
+    private final Object capLock = new Object();
+    private int otherInFlight;
+    private final Map<DnsRequester, Integer> perRequester = new HashMap<>();
     private volatile DnsEvents events = DnsEvents.NONE;
 
     public DnsjavaClient(DnsSettings settings) {
@@ -90,8 +107,17 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
         return outstanding.get();
     }
 
+    /** A lookup on behalf of Portcullis itself ({@link DnsRequester#SYSTEM}, {@link DnsPurpose#OTHER}). */
     @Override
     public CompletableFuture<DnsAnswer> lookup(String name, DnsType type) {
+        return lookup(name, type, DnsRequester.SYSTEM, DnsPurpose.OTHER);
+    }
+
+    @Override
+    public CompletableFuture<DnsAnswer> lookup(String name, DnsType type, DnsRequester requester,
+            DnsPurpose purpose) {
+        DnsRequester who = requester == null ? DnsRequester.SYSTEM : requester;
+        DnsPurpose why = purpose == null ? DnsPurpose.OTHER : purpose;
         // The cache is consulted before the name is parsed: a warm lookup costs a map access.
         String key = cacheKey(name, type);
         CacheEntry cached = cache.get(key);
@@ -112,21 +138,26 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
             return CompletableFuture.completedFuture(DnsAnswer.failure(DnsAnswer.Status.ERROR,
                     "not a valid DNS name"));
         }
-        CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
-        CompletableFuture<DnsAnswer> existing = inFlight.putIfAbsent(key, mine);
+        // Joining an identical question in flight costs nothing: no share of the cap is taken.
+        CompletableFuture<DnsAnswer> existing = inFlight.get(key);
         if (existing != null) {
             cacheHits.increment();
             cacheHitEvent();
             return existing;
         }
-        if (outstanding.incrementAndGet() > settings.maxInFlight()) {
-            outstanding.decrementAndGet();
-            inFlight.remove(key, mine);
-            errors.increment();
-            refusedEvent();
-            mine.complete(DnsAnswer.failure(DnsAnswer.Status.ERROR, "too many DNS queries in flight (max "
-                    + settings.maxInFlight() + ")"));
-            return mine;
+        String refusal = admit(who, why);
+        if (refusal != null) {
+            overCap.increment();
+            overCapEvent(who, why);
+            return CompletableFuture.completedFuture(DnsAnswer.overCap(refusal));
+        }
+        CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+        existing = inFlight.putIfAbsent(key, mine);
+        if (existing != null) {
+            release(who, why);
+            cacheHits.increment();
+            cacheHitEvent();
+            return existing;
         }
         queries.increment();
         DnsEvents.Question observed = sentEvent(type);
@@ -134,24 +165,77 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
         Duration timeout = settings.queryTimeout();
         CompletableFuture<Message> sent;
         try {
-            Message query = Message.newQuery(Record.newRecord(qname, type.code(), DClass.IN));
-            sent = transport.send(query);
+            sent = transport.send(Record.newRecord(qname, type.code(), DClass.IN));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.orTimeout(timeout.toMillis() + 50, TimeUnit.MILLISECONDS)
                 .handle((msg, err) -> {
-                    DnsAnswer answer = err == null ? interpret(msg, type) : failure(err, timeout);
+                    DnsAnswer answer = err == null ? interpret(msg, qname, type) : failure(err, timeout);
                     endedEvent(observed, answer, err == null, System.nanoTime() - sentNanos);
                     return answer;
                 })
                 .thenAccept(answer -> {
-                    outstanding.decrementAndGet();
+                    release(who, why);
                     store(key, answer);
                     inFlight.remove(key, mine);
                     mine.complete(answer);
                 });
         return mine;
+    }
+
+    /**
+     * Takes a place in the cap for a question of {@code who} for {@code why}, or says why there is none: the
+     * overall cap, the part of it open to non-list questions, the requester's share ({@link DnsRequester#SYSTEM}
+     * has none).
+     */
+    private String admit(DnsRequester who, DnsPurpose why) {
+        synchronized (capLock) {
+            if (outstanding.get() >= settings.maxInFlight()) {
+                return "too many DNS questions in flight (dns.max-in-flight = " + settings.maxInFlight() + ")";
+            }
+            if (why != DnsPurpose.LIST && otherInFlight >= settings.maxInFlightOther()) {
+                return "too many non-list DNS questions in flight (" + settings.maxInFlightOther() + " of "
+                        + settings.maxInFlight() + "; the rest is kept for DNS lists)";
+            }
+            if (!who.isSystem()) {
+                int mine = perRequester.getOrDefault(who, 0);
+                if (mine >= settings.maxInFlightPerClient()) {
+                    return "too many DNS questions in flight for " + who + " (dns.max-in-flight-per-client = "
+                            + settings.maxInFlightPerClient() + ")";
+                }
+                perRequester.put(who, mine + 1);
+            }
+            if (why != DnsPurpose.LIST) {
+                otherInFlight++;
+            }
+            outstanding.incrementAndGet();
+            return null;
+        }
+    }
+
+    private void release(DnsRequester who, DnsPurpose why) {
+        synchronized (capLock) {
+            outstanding.decrementAndGet();
+            if (why != DnsPurpose.LIST) {
+                otherInFlight--;
+            }
+            if (!who.isSystem()) {
+                perRequester.computeIfPresent(who, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+    }
+
+    /** Questions in flight on behalf of {@code requester} (for tests and diagnostics). */
+    public int inFlight(DnsRequester requester) {
+        synchronized (capLock) {
+            return requester.isSystem() ? 0 : perRequester.getOrDefault(requester, 0);
+        }
+    }
+
+    /** UDP sockets open now, one per try in flight (for tests and diagnostics). */
+    int openSockets() {
+        return transport.openSockets();
     }
 
     private DnsEvents.Question sentEvent(DnsType type) {
@@ -174,6 +258,14 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
     private void cacheHitEvent() {
         try {
             events.cacheHit();
+        } catch (RuntimeException e) {
+            // an observer must not break DNS
+        }
+    }
+
+    private void overCapEvent(DnsRequester who, DnsPurpose why) {
+        try {
+            events.overCap(who, why);
         } catch (RuntimeException e) {
             // an observer must not break DNS
         }
@@ -205,7 +297,12 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
 
-    private DnsAnswer interpret(Message msg, DnsType type) {
+    /**
+     * The answer to {@code qname}/{@code type} in a validated response. Only answer records whose owner is the
+     * question name, or a name reached from it through the CNAME records of the answer, are used; records with
+     * any other owner are dropped, and when none is left the answer is NODATA.
+     */
+    private DnsAnswer interpret(Message msg, Name qname, DnsType type) {
         int rcode = msg.getRcode();
         if (rcode == Rcode.NXDOMAIN) {
             return DnsAnswer.nxdomain(negativeTtl(msg));
@@ -218,9 +315,11 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
             errors.increment();
             return DnsAnswer.failure(DnsAnswer.Status.ERROR, Rcode.string(rcode));
         }
+        List<Record> section = msg.getSection(Section.ANSWER);
+        Set<Name> owners = DnsTransport.owners(qname, section);
         List<Record> records = new ArrayList<>();
-        for (Record r : msg.getSection(Section.ANSWER)) {
-            if (r.getType() == type.code()) {
+        for (Record r : section) {
+            if (r.getType() == type.code() && r.getDClass() == DClass.IN && owners.contains(r.getName())) {
                 records.add(r);
             }
         }
@@ -306,7 +405,7 @@ public final class DnsjavaClient implements DnsClient, AutoCloseable {
     @Override
     public DnsStats stats() {
         return new DnsStats(queries.sum(), cacheHits.sum(), timeouts.sum(), errors.sum(), outstanding.get(),
-                cache.size());
+                cache.size(), overCap.sum());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.portcullis.dnsbl;
 
 import io.portcullis.dns.DnsAnswer;
 import io.portcullis.dns.DnsClient;
+import io.portcullis.dns.DnsPurpose;
+import io.portcullis.dns.DnsRequester;
 import io.portcullis.dns.DnsType;
 import io.portcullis.json.Text;
 import io.portcullis.net.AllowList;
@@ -55,7 +57,11 @@ public final class DnsblChecker {
         return lists;
     }
 
-    /** Results for every (list, identity) pair that applies, in list order. */
+    /**
+     * Results for every (list, identity) pair that applies, in list order. The questions are asked on behalf of
+     * {@link DnsblTargets#requester()} with purpose {@link DnsPurpose#LIST}; one refused for capacity gives a
+     * result with {@link ListResult#overCap()}.
+     */
     public CompletableFuture<List<ListResult>> check(DnsblTargets targets) {
         // Reverse each address and reduce each name once, not once per list.
         List<Identity> ipIds = new ArrayList<>();
@@ -87,7 +93,7 @@ public final class DnsblChecker {
                         continue;
                     }
                     pending.add(reversed.get(i) == null ? allowed(list, ipIds.get(i), ipTexts.get(i))
-                            : query(list, ipIds.get(i), ipTexts.get(i), reversed.get(i)));
+                            : query(list, ipIds.get(i), ipTexts.get(i), reversed.get(i), targets.requester()));
                 }
             } else if (list.kind() == ListKind.NAME) {
                 for (int i = 0; i < nameIds.size(); i++) {
@@ -95,7 +101,7 @@ public final class DnsblChecker {
                         continue;
                     }
                     pending.add(allowedNames.get(i) ? allowed(list, nameIds.get(i), domains.get(i))
-                            : query(list, nameIds.get(i), domains.get(i), domains.get(i)));
+                            : query(list, nameIds.get(i), domains.get(i), domains.get(i), targets.requester()));
                 }
             }
         }
@@ -114,7 +120,8 @@ public final class DnsblChecker {
     }
 
     /** Looks one target up in one list, bypassing the suspension state (used by the self-test too). */
-    CompletableFuture<ListResult> query(ListSpec list, Identity identity, String target, String label) {
+    CompletableFuture<ListResult> query(ListSpec list, Identity identity, String target, String label,
+            DnsRequester requester) {
         if (health != null) {
             Optional<String> why = health.suspension(list);
             if (why.isPresent()) {
@@ -122,17 +129,26 @@ public final class DnsblChecker {
                         List.of(), 0, "", "list suspended: " + why.get()));
             }
         }
-        return lookup(dns, list, identity, target, label + "." + list.zone());
+        return lookup(dns, list, identity, target, label + "." + list.zone(), requester);
     }
 
     static CompletableFuture<ListResult> lookup(DnsClient dns, ListSpec list, Identity identity, String target,
             String qname) {
-        return dns.lookup(qname, DnsType.A).thenCompose(a -> {
+        return lookup(dns, list, identity, target, qname, DnsRequester.SYSTEM);
+    }
+
+    /**
+     * The A question (and the TXT reason of a listing, when the list fetches reasons) for {@code requester}, purpose
+     * {@link DnsPurpose#LIST}.
+     */
+    static CompletableFuture<ListResult> lookup(DnsClient dns, ListSpec list, Identity identity, String target,
+            String qname, DnsRequester requester) {
+        return dns.lookup(qname, DnsType.A, requester, DnsPurpose.LIST).thenCompose(a -> {
             ListResult r = interpret(list, identity, target, a);
             if (r.status() != ListStatus.LISTED || !list.fetchReason()) {
                 return CompletableFuture.completedFuture(r);
             }
-            return dns.lookup(qname, DnsType.TXT).thenApply(txt -> txt.status() == DnsAnswer.Status.ANSWER
+            return dns.lookup(qname, DnsType.TXT, requester, DnsPurpose.LIST).thenApply(txt -> txt.status() == DnsAnswer.Status.ANSWER
                     ? new ListResult(list, identity, target, r.status(), r.codes(), r.weight(), r.label(),
                             Text.headerSafe(String.join(" ", txt.values()), MAX_REASON))
                     : r);
@@ -148,6 +164,8 @@ public final class DnsblChecker {
                 return new ListResult(list, identity, target, ListStatus.CLEAN, List.of(), 0, "", "");
             case ANSWER:
                 break;
+            case OVER_CAP:
+                return ListResult.overCap(list, identity, target, "OVER_CAP: " + Text.headerSafe(a.error(), 120));
             default:
                 return new ListResult(list, identity, target, ListStatus.UNKNOWN, List.of(), 0, "",
                         a.status().name() + (a.error().isEmpty() ? "" : ": " + Text.headerSafe(a.error(), 80)));

@@ -1,5 +1,6 @@
 package io.portcullis.dnsbl;
 
+import io.portcullis.dns.DnsRequester;
 import java.net.InetAddress;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -13,10 +14,12 @@ import java.util.Optional;
 public final class DnsblTargets {
     private final Map<Identity, InetAddress> addresses;
     private final Map<Identity, String> names;
+    private final DnsRequester requester;
 
-    private DnsblTargets(Map<Identity, InetAddress> addresses, Map<Identity, String> names) {
+    private DnsblTargets(Map<Identity, InetAddress> addresses, Map<Identity, String> names, DnsRequester requester) {
         this.addresses = Collections.unmodifiableMap(addresses);
         this.names = Collections.unmodifiableMap(names);
+        this.requester = requester;
     }
 
     public static Builder builder() {
@@ -31,6 +34,14 @@ public final class DnsblTargets {
         return names;
     }
 
+    /**
+     * On whose behalf the lists are asked: the SMTP client's network for lookups made while it is connected
+     * ({@link DnsRequester#client}), {@link DnsRequester#SYSTEM} by default.
+     */
+    public DnsRequester requester() {
+        return requester;
+    }
+
     public boolean isEmpty() {
         return addresses.isEmpty() && names.isEmpty();
     }
@@ -39,6 +50,16 @@ public final class DnsblTargets {
     public static final class Builder {
         private final Map<Identity, InetAddress> addresses = new EnumMap<>(Identity.class);
         private final Map<Identity, String> names = new EnumMap<>(Identity.class);
+        private DnsRequester requester = DnsRequester.SYSTEM;
+
+        /**
+         * The requester the list questions are asked for (its share of the DNS in-flight cap); null means
+         * {@link DnsRequester#SYSTEM}, the default.
+         */
+        public Builder requester(DnsRequester requester) {
+            this.requester = requester == null ? DnsRequester.SYSTEM : requester;
+            return this;
+        }
 
         public Builder address(Identity identity, InetAddress address) {
             if (identity.kind() != ListKind.IP) {
@@ -59,7 +80,7 @@ public final class DnsblTargets {
         }
 
         public DnsblTargets build() {
-            return new DnsblTargets(new EnumMap<>(addresses), new EnumMap<>(names));
+            return new DnsblTargets(new EnumMap<>(addresses), new EnumMap<>(names), requester);
         }
     }
 }

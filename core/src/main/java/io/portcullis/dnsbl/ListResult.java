@@ -13,9 +13,16 @@ public final class ListResult {
     private final double weight;
     private final String label;
     private final String reason;
+    private final boolean overCap;
 
     public ListResult(ListSpec list, Identity identity, String target, ListStatus status, List<String> codes,
             double weight, String label, String reason) {
+        this(list, identity, target, status, codes, weight, label, reason, false);
+    }
+
+    private ListResult(ListSpec list, Identity identity, String target, ListStatus status, List<String> codes,
+            double weight, String label, String reason, boolean overCap) {
+        this.overCap = overCap && status == ListStatus.UNKNOWN;
         this.list = Objects.requireNonNull(list);
         this.identity = Objects.requireNonNull(identity);
         this.target = Objects.requireNonNull(target);
@@ -61,6 +68,20 @@ public final class ListResult {
     /** Sanitised TXT reason (LISTED), the error explanation (BLOCKED/UNKNOWN), or empty. */
     public String reason() {
         return reason;
+    }
+
+    /**
+     * An {@link ListStatus#UNKNOWN} result because the question was refused for capacity and never asked
+     * ({@link io.portcullis.dns.DnsAnswer.Status#OVER_CAP}): the DNS client's in-flight cap, or the share of the
+     * requester the lookup was made for. {@code reason} says which.
+     */
+    public static ListResult overCap(ListSpec list, Identity identity, String target, String reason) {
+        return new ListResult(list, identity, target, ListStatus.UNKNOWN, List.of(), 0, "", reason, true);
+    }
+
+    /** True when the result is unknown because the question was refused for capacity (see {@link #overCap}). */
+    public boolean overCap() {
+        return overCap;
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.portcullis.nameservers;
 
 import io.portcullis.dns.DnsAnswer;
 import io.portcullis.dns.DnsClient;
+import io.portcullis.dns.DnsPurpose;
+import io.portcullis.dns.DnsRequester;
 import io.portcullis.dns.DnsType;
 import io.portcullis.dnsbl.DnsblChecker;
 import io.portcullis.dnsbl.Identity;
@@ -76,15 +78,31 @@ public final class NameserverChecker {
         return settings;
     }
 
-    /** Resolves the nameservers of {@code targets}, then asks every source about them. */
+    /** Resolves the nameservers of {@code targets}, then asks every source about them, for {@link DnsRequester#SYSTEM}. */
     public CompletableFuture<NameserverReport> check(NsTargets targets) {
-        return resolver.resolve(targets).thenCompose(this::evaluate);
+        return check(targets, DnsRequester.SYSTEM);
+    }
+
+    /**
+     * Resolves the nameservers of {@code targets}, then asks every source about them, on behalf of
+     * {@code requester} (an SMTP client's network while it is connected): the resolution's questions with purpose
+     * {@link DnsPurpose#OTHER}, the DNS list questions with {@link DnsPurpose#LIST}. A question refused for
+     * capacity makes the report {@link NameserverReport#overCap()}.
+     */
+    public CompletableFuture<NameserverReport> check(NsTargets targets, DnsRequester requester) {
+        return resolver.resolve(targets, requester).thenCompose(view -> evaluate(view, requester));
     }
 
     /** Asks every source about an already resolved view (shared with the learning mailet). */
     public CompletableFuture<NameserverReport> evaluate(NameserverView view) {
+        return evaluate(view, DnsRequester.SYSTEM);
+    }
+
+    /** Asks every source about an already resolved view, the DNS lists on behalf of {@code requester}. */
+    public CompletableFuture<NameserverReport> evaluate(NameserverView view, DnsRequester requester) {
+        DnsRequester who = requester == null ? DnsRequester.SYSTEM : requester;
         try {
-            return evaluateUnsafe(view).exceptionally(err -> failed(view, err));
+            return evaluateUnsafe(view, who).exceptionally(err -> failed(view, err));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failed(view, e));
         }
@@ -99,14 +117,14 @@ public final class NameserverChecker {
         return new NameserverReport(view, out);
     }
 
-    private CompletableFuture<NameserverReport> evaluateUnsafe(NameserverView view) {
+    private CompletableFuture<NameserverReport> evaluateUnsafe(NameserverView view, DnsRequester requester) {
         List<NsHost> hosts = view.hosts();
         // DNS list questions, shared between hosts with the same domain or address.
         Map<String, CompletableFuture<ListResult>> listQueries = new LinkedHashMap<>();
         for (ListSpec list : settings.lists()) {
             for (NsHost h : hosts) {
                 for (String target : listTargets(list, h)) {
-                    listQueries.computeIfAbsent(list.id() + "|" + target, k -> queryList(list, h, target));
+                    listQueries.computeIfAbsent(list.id() + "|" + target, k -> queryList(list, h, target, requester));
                 }
             }
         }
@@ -142,7 +160,12 @@ public final class NameserverChecker {
             for (NsHost h : hosts) {
                 results.add(judge(view, h, listQueries, rep, storeProblem));
             }
-            return new NameserverReport(view, results);
+            boolean listOverCap = false;
+            for (CompletableFuture<ListResult> f : listQueries.values()) {
+                ListResult r = f.getNow(null);
+                listOverCap |= r != null && r.overCap();
+            }
+            return new NameserverReport(view, results, listOverCap);
         });
     }
 
@@ -235,7 +258,7 @@ public final class NameserverChecker {
         return new ArrayList<>(t);
     }
 
-    private CompletableFuture<ListResult> queryList(ListSpec list, NsHost h, String target) {
+    private CompletableFuture<ListResult> queryList(ListSpec list, NsHost h, String target, DnsRequester requester) {
         Identity identity = Identity.MAIL_FROM;
         if (health != null) {
             Optional<String> why = health.suspension(list);
@@ -246,12 +269,12 @@ public final class NameserverChecker {
         }
         String label = list.kind() == ListKind.NS_IP ? QueryNames.reverse(HostNames.inet(target)) : target;
         String qname = label + "." + list.zone();
-        return dns.lookup(qname, DnsType.A).thenCompose(a -> {
+        return dns.lookup(qname, DnsType.A, requester, DnsPurpose.LIST).thenCompose(a -> {
             ListResult r = DnsblChecker.interpret(list, identity, target, a);
             if (r.status() != ListStatus.LISTED || !list.fetchReason()) {
                 return CompletableFuture.completedFuture(r);
             }
-            return dns.lookup(qname, DnsType.TXT).thenApply(txt -> txt.status() == DnsAnswer.Status.ANSWER
+            return dns.lookup(qname, DnsType.TXT, requester, DnsPurpose.LIST).thenApply(txt -> txt.status() == DnsAnswer.Status.ANSWER
                     ? new ListResult(list, identity, target, r.status(), r.codes(), r.weight(), r.label(),
                             Text.headerSafe(String.join(" ", txt.values()), DnsblChecker.MAX_REASON))
                     : r);

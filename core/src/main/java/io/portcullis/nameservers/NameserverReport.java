@@ -10,10 +10,26 @@ import java.util.List;
 public final class NameserverReport {
     private final NameserverView view;
     private final List<NsResult> results;
+    private final boolean listOverCap;
 
     public NameserverReport(NameserverView view, List<NsResult> results) {
+        this(view, results, false);
+    }
+
+    /** @param listOverCap a DNS list question of the check was refused for capacity */
+    public NameserverReport(NameserverView view, List<NsResult> results, boolean listOverCap) {
         this.view = view;
         this.results = List.copyOf(results);
+        this.listOverCap = listOverCap;
+    }
+
+    /**
+     * True when a question of the check (resolution or DNS list) was refused for capacity
+     * ({@link io.portcullis.dns.DnsAnswer.Status#OVER_CAP}): the report is incomplete for lack of capacity, not
+     * because a server failed.
+     */
+    public boolean overCap() {
+        return listOverCap || view.overCap();
     }
 
     public NameserverView view() {

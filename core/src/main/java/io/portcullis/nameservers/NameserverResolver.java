@@ -2,6 +2,8 @@ package io.portcullis.nameservers;
 
 import io.portcullis.dns.DnsAnswer;
 import io.portcullis.dns.DnsClient;
+import io.portcullis.dns.DnsPurpose;
+import io.portcullis.dns.DnsRequester;
 import io.portcullis.dns.DnsType;
 import io.portcullis.dnsbl.Identity;
 import io.portcullis.dnsbl.QueryNames;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Finds the nameservers of a message's names on the shared {@link DnsClient} (whose cache and joining of
@@ -28,6 +31,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Caps per message (defaults in {@link NameserverSettings}): distinct names walked (4), NS hosts (8,
  * taken round robin across the identities), addresses (16, taken round robin across the hosts). Questions
  * per message on a cold cache: one NS question per label walked, plus two per NS host.
+ *
+ * <p>Questions are asked on behalf of a {@link DnsRequester} (the SMTP client while it is connected,
+ * {@link DnsRequester#SYSTEM} otherwise) with purpose {@link DnsPurpose#OTHER}; a question refused for capacity
+ * makes its part UNKNOWN and the view {@link NameserverView#overCap()}.
  *
  * <p>Thread-safe and stateless; never completes exceptionally.
  */
@@ -46,16 +53,41 @@ public final class NameserverResolver {
         this.maxAddresses = settings.maxAddresses();
     }
 
-    /** The NS walk and addresses of every identity of a message, within the caps. */
+    /** The NS walk and addresses of every identity of a message, within the caps, for {@link DnsRequester#SYSTEM}. */
     public CompletableFuture<NameserverView> resolve(NsTargets targets) {
+        return resolve(targets, DnsRequester.SYSTEM);
+    }
+
+    /** The NS walk and addresses of every identity of a message, within the caps, asked for {@code requester}. */
+    public CompletableFuture<NameserverView> resolve(NsTargets targets, DnsRequester requester) {
+        Ask ask = new Ask(requester);
         try {
-            return resolveUnsafe(targets).exceptionally(err -> new NameserverView(List.of(), List.of(), false));
+            return resolveUnsafe(targets, ask).exceptionally(err -> new NameserverView(List.of(), List.of(), false));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new NameserverView(List.of(), List.of(), false));
         }
     }
 
-    private CompletableFuture<NameserverView> resolveUnsafe(NsTargets targets) {
+    /** The requester of one resolution, and whether any of its questions was refused for capacity. */
+    private final class Ask {
+        final DnsRequester requester;
+        final AtomicBoolean overCap = new AtomicBoolean();
+
+        Ask(DnsRequester requester) {
+            this.requester = requester == null ? DnsRequester.SYSTEM : requester;
+        }
+
+        CompletableFuture<DnsAnswer> lookup(String name, DnsType type) {
+            return dns.lookup(name, type, requester, DnsPurpose.OTHER).thenApply(a -> {
+                if (a.status() == DnsAnswer.Status.OVER_CAP) {
+                    overCap.set(true);
+                }
+                return a;
+            });
+        }
+    }
+
+    private CompletableFuture<NameserverView> resolveUnsafe(NsTargets targets, Ask ask) {
         Map<String, CompletableFuture<NsDelegation>> walks = new LinkedHashMap<>();
         Map<Identity, String> checked = new LinkedHashMap<>();
         boolean truncated = false;
@@ -64,7 +96,7 @@ public final class NameserverResolver {
                 truncated = true;
                 continue;
             }
-            walks.computeIfAbsent(e.getValue(), n -> delegation(e.getKey(), n));
+            walks.computeIfAbsent(e.getValue(), n -> delegation(e.getKey(), n, ask));
             checked.put(e.getKey(), e.getValue());
         }
         boolean namesTruncated = truncated;
@@ -73,11 +105,12 @@ public final class NameserverResolver {
             for (Map.Entry<Identity, String> e : checked.entrySet()) {
                 delegations.add(walks.get(e.getValue()).join().forIdentity(e.getKey()));
             }
-            return addresses(delegations, namesTruncated);
+            return addresses(delegations, namesTruncated, ask);
         });
     }
 
-    private CompletableFuture<NameserverView> addresses(List<NsDelegation> delegations, boolean truncatedBefore) {
+    private CompletableFuture<NameserverView> addresses(List<NsDelegation> delegations, boolean truncatedBefore,
+            Ask ask) {
         // Round robin over the delegations so that every identity gets some of the host budget.
         Set<String> all = new LinkedHashSet<>();
         int depth = 0;
@@ -101,8 +134,8 @@ public final class NameserverResolver {
         List<CompletableFuture<DnsAnswer>> a = new ArrayList<>();
         List<CompletableFuture<DnsAnswer>> aaaa = new ArrayList<>();
         for (String h : hosts) {
-            a.add(dns.lookup(h, DnsType.A));
-            aaaa.add(dns.lookup(h, DnsType.AAAA));
+            a.add(ask.lookup(h, DnsType.A));
+            aaaa.add(ask.lookup(h, DnsType.AAAA));
         }
         List<CompletableFuture<?>> pending = new ArrayList<>(a);
         pending.addAll(aaaa);
@@ -153,7 +186,7 @@ public final class NameserverResolver {
             for (int i = 0; i < hostList.size(); i++) {
                 out.add(host(hostList.get(i), a.get(i).join(), aaaa.get(i).join(), kept2.get(i), found.get(i).size()));
             }
-            return new NameserverView(kept, out, hostsTruncated || addrTruncated);
+            return new NameserverView(kept, out, hostsTruncated || addrTruncated, ask.overCap.get());
         });
     }
 
@@ -172,9 +205,19 @@ public final class NameserverResolver {
     }
 
     /**
-     * The NS walk of one name (see the class comment). Never completes exceptionally.
+     * The NS walk of one name (see the class comment), for {@link DnsRequester#SYSTEM}. Never completes
+     * exceptionally.
      */
     public CompletableFuture<NsDelegation> delegation(Identity identity, String name) {
+        return delegation(identity, name, DnsRequester.SYSTEM);
+    }
+
+    /** The NS walk of one name, asked for {@code requester}. Never completes exceptionally. */
+    public CompletableFuture<NsDelegation> delegation(Identity identity, String name, DnsRequester requester) {
+        return delegation(identity, name, new Ask(requester));
+    }
+
+    private CompletableFuture<NsDelegation> delegation(Identity identity, String name, Ask ask) {
         String n = NsTargets.normalise(name);
         if (n == null) {
             return CompletableFuture.completedFuture(new NsDelegation(identity, Text.headerSafe(String.valueOf(name), MAX_REASON),
@@ -192,17 +235,18 @@ public final class NameserverResolver {
                 break;
             }
         }
-        return walk(identity, n, candidates, 0).exceptionally(err -> new NsDelegation(identity, n,
+        return walk(identity, n, candidates, 0, ask).exceptionally(err -> new NsDelegation(identity, n,
                 NsDelegation.Status.UNKNOWN, "", List.of(), "internal error: " + err.getClass().getSimpleName()));
     }
 
-    private CompletableFuture<NsDelegation> walk(Identity identity, String name, List<String> candidates, int i) {
+    private CompletableFuture<NsDelegation> walk(Identity identity, String name, List<String> candidates, int i,
+            Ask ask) {
         if (i >= candidates.size()) {
             return CompletableFuture.completedFuture(new NsDelegation(identity, name, NsDelegation.Status.NONE, "",
                     List.of(), "no NS records up to " + candidates.get(candidates.size() - 1)));
         }
         String zone = candidates.get(i);
-        return dns.lookup(zone, DnsType.NS).thenCompose(ans -> {
+        return ask.lookup(zone, DnsType.NS).thenCompose(ans -> {
             switch (ans.status()) {
                 case ANSWER:
                     List<String> hosts = new ArrayList<>();
@@ -224,7 +268,7 @@ public final class NameserverResolver {
                             NsDelegation.Status.FOUND, zone, hosts, ""));
                 case NXDOMAIN:
                 case NODATA:
-                    return walk(identity, name, candidates, i + 1);
+                    return walk(identity, name, candidates, i + 1, ask);
                 default:
                     return CompletableFuture.completedFuture(new NsDelegation(identity, name,
                             NsDelegation.Status.UNKNOWN, "", List.of(), "NS " + zone + ": " + describe(ans)));

@@ -13,11 +13,29 @@ public final class NameserverView {
     private final List<NsDelegation> delegations;
     private final List<NsHost> hosts;
     private final boolean truncated;
+    private final boolean overCap;
 
     public NameserverView(List<NsDelegation> delegations, List<NsHost> hosts, boolean truncated) {
+        this(delegations, hosts, truncated, false);
+    }
+
+    /**
+     * @param overCap a question of the resolution was refused for capacity
+     *                ({@link io.portcullis.dns.DnsAnswer.Status#OVER_CAP})
+     */
+    public NameserverView(List<NsDelegation> delegations, List<NsHost> hosts, boolean truncated, boolean overCap) {
         this.delegations = List.copyOf(delegations);
         this.hosts = List.copyOf(hosts);
         this.truncated = truncated;
+        this.overCap = overCap;
+    }
+
+    /**
+     * True when a question of the resolution was refused for capacity (the DNS in-flight cap or the requester's
+     * share): what it would have found is unknown.
+     */
+    public boolean overCap() {
+        return overCap;
     }
 
     public List<NsDelegation> delegations() {

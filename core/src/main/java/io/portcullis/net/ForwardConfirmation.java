@@ -3,6 +3,8 @@ package io.portcullis.net;
 import com.google.common.net.InetAddresses;
 import io.portcullis.dns.DnsAnswer;
 import io.portcullis.dns.DnsClient;
+import io.portcullis.dns.DnsPurpose;
+import io.portcullis.dns.DnsRequester;
 import io.portcullis.dns.DnsType;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,12 +24,18 @@ public final class ForwardConfirmation {
      * exceptionally).
      */
     public static CompletableFuture<Boolean> check(DnsClient dns, String host, InetAddress client) {
+        return check(dns, host, client, DnsRequester.SYSTEM);
+    }
+
+    /** As {@link #check(DnsClient, String, InetAddress)}, asked on behalf of {@code requester}. */
+    public static CompletableFuture<Boolean> check(DnsClient dns, String host, InetAddress client,
+            DnsRequester requester) {
         if (dns == null || host == null || client == null || host.isEmpty()) {
             return CompletableFuture.completedFuture(false);
         }
         DnsType type = client instanceof Inet6Address ? DnsType.AAAA : DnsType.A;
         try {
-            return dns.lookup(host, type).thenApply(a -> {
+            return dns.lookup(host, type, requester, DnsPurpose.OTHER).thenApply(a -> {
                 if (a.status() != DnsAnswer.Status.ANSWER) {
                     return false;
                 }

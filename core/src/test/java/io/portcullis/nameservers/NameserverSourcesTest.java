@@ -146,7 +146,8 @@ class NameserverSourcesTest {
         AtomicInteger questions = new AtomicInteger();
         DnsClient counting = new DnsClient() {
             @Override
-            public CompletableFuture<DnsAnswer> lookup(String name, DnsType type) {
+            public CompletableFuture<DnsAnswer> lookup(String name, DnsType type,
+                    io.portcullis.dns.DnsRequester requester, io.portcullis.dns.DnsPurpose purpose) {
                 questions.incrementAndGet();
                 return CompletableFuture.completedFuture(DnsAnswer.nxdomain(60));
             }

@@ -2,6 +2,8 @@ package io.portcullis.james;
 
 import io.portcullis.dns.DnsAnswer;
 import io.portcullis.dns.DnsEvents;
+import io.portcullis.dns.DnsPurpose;
+import io.portcullis.dns.DnsRequester;
 import io.portcullis.dns.DnsType;
 import io.portcullis.dnsbl.ListResult;
 import io.portcullis.dnsbl.ListSpec;
@@ -36,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *   <li>DNS client: {@code portcullis_dns_question} (questions sent to a server), {@code portcullis_dns_cache_hit}
  *       (answered from the cache or joined to the same question in flight), {@code portcullis_dns_timeout} (no
  *       answer within {@code dns.timeout-ms}), {@code portcullis_dns_servfail}, {@code portcullis_dns_error}
- *       (another response code such as REFUSED, a transport failure, an invalid name, or over
- *       {@code dns.max-in-flight}).</li>
+ *       (another response code such as REFUSED, a transport failure, an invalid name),
+ *       {@code portcullis_dns_over_cap} (a lookup refused for capacity, never sent: over {@code dns.max-in-flight},
+ *       the client network's {@code dns.max-in-flight-per-client}, or the part not {@code dns.reserved-for-lists}
+ *       for a non-list question).</li>
  * </ul>
  *
  * <p>Timer: {@code portcullis_dns_answer}, the time from a question sent to its server's answer (any response code;
@@ -139,6 +143,11 @@ final class Metrics implements DecisionLog.Listener, DnsEvents {
     @Override
     public void refused() {
         count("portcullis_dns_error");
+    }
+
+    @Override
+    public void overCap(DnsRequester requester, DnsPurpose purpose) {
+        count("portcullis_dns_over_cap");
     }
 
     /**

@@ -5,6 +5,8 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.StoreConfig;
 import io.portcullis.dns.DnsAnswer;
 import io.portcullis.dns.DnsClient;
+import io.portcullis.dns.DnsPurpose;
+import io.portcullis.dns.DnsRequester;
 import io.portcullis.dns.DnsType;
 import io.portcullis.dnsbl.Identity;
 import io.portcullis.dnsbl.ListHealth;
@@ -262,29 +264,40 @@ public final class NameserverService implements AutoCloseable {
      */
     public CompletableFuture<NameserverReport> checkAtSmtp(String mailFromDomain, String helo,
             CompletableFuture<String> rdns, InetAddress client, boolean judgeClient) {
+        return checkAtSmtp(mailFromDomain, helo, rdns, client, judgeClient, DnsRequester.SYSTEM);
+    }
+
+    /**
+     * {@link #checkAtSmtp(String, String, CompletableFuture, InetAddress, boolean)} with every DNS question asked on
+     * behalf of {@code requester} (normally {@code DnsRequester.client(client)}): it counts against that client
+     * network's share of the in-flight cap, and a question refused for capacity makes the report
+     * {@link NameserverReport#overCap()}.
+     */
+    public CompletableFuture<NameserverReport> checkAtSmtp(String mailFromDomain, String helo,
+            CompletableFuture<String> rdns, InetAddress client, boolean judgeClient, DnsRequester requester) {
         try {
             NsTargets.Builder b = NsTargets.builder();
             if (mailFromDomain != null) {
                 b.mailFrom(mailFromDomain);
             }
             if (!judgeClient) {
-                return check(b.build());
+                return check(b.build(), requester);
             }
             if (helo != null) {
                 b.helo(helo);
             }
             if (rdns == null || client == null) {
-                return check(b.build());
+                return check(b.build(), requester);
             }
             return rdns.handle((host, err) -> host).thenCompose(host -> {
                 if (host == null || host.equalsIgnoreCase("localhost") || MailTargets.ipLiteral(host).isPresent()) {
                     return CompletableFuture.completedFuture(b.build());
                 }
-                return forwardConfirmed(host, client).thenApply(ok -> {
+                return forwardConfirmed(host, client, requester).thenApply(ok -> {
                     b.rdns(host, Boolean.TRUE.equals(ok));
                     return b.build();
                 });
-            }).thenCompose(this::check).exceptionally(e -> null);
+            }).thenCompose(t -> check(t, requester)).exceptionally(e -> null);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null);
         }
@@ -307,12 +320,12 @@ public final class NameserverService implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<NameserverReport> check(NsTargets t) {
+    private CompletableFuture<NameserverReport> check(NsTargets t, DnsRequester requester) {
         if (t.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            return checker.check(t).exceptionally(e -> null);
+            return checker.check(t, requester).exceptionally(e -> null);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null);
         }
@@ -357,7 +370,11 @@ public final class NameserverService implements AutoCloseable {
 
     /** True when {@code host}'s A (IPv4) or AAAA (IPv6) records include {@code client}. */
     CompletableFuture<Boolean> forwardConfirmed(String host, InetAddress client) {
-        return io.portcullis.net.ForwardConfirmation.check(dns, host, client);
+        return forwardConfirmed(host, client, DnsRequester.SYSTEM);
+    }
+
+    private CompletableFuture<Boolean> forwardConfirmed(String host, InetAddress client, DnsRequester requester) {
+        return io.portcullis.net.ForwardConfirmation.check(dns, host, client, requester);
     }
 
     private <T> Optional<T> await(CompletableFuture<T> f, Mail mail, String what) {

@@ -78,13 +78,16 @@ class MetricsTest {
         metrics.cacheHit();
         metrics.cacheHit();
         metrics.refused();
+        metrics.overCap(io.portcullis.dns.DnsRequester.SYSTEM, io.portcullis.dns.DnsPurpose.LIST);
+        metrics.overCap(io.portcullis.dns.DnsRequester.SYSTEM, io.portcullis.dns.DnsPurpose.OTHER);
         assertThat(counts).isEqualTo(new TreeMap<>(Map.of(
                 "portcullis_dns_question", 5,
                 "portcullis_dns_answer(timed)", 4,
                 "portcullis_dns_servfail", 1,
                 "portcullis_dns_error", 2,
                 "portcullis_dns_timeout", 1,
-                "portcullis_dns_cache_hit", 2)));
+                "portcullis_dns_cache_hit", 2,
+                "portcullis_dns_over_cap", 2)));
     }
 
     @Test

@@ -35,6 +35,8 @@ final class Conn implements LineGate.Holds {
     CompletableFuture<Boolean> allowedByName = CompletableFuture.completedFuture(false);
     CompletableFuture<List<ListResult>> clientLists = none();
     CompletableFuture<String> rdns = CompletableFuture.completedFuture(null);
+    /** The PTR question was refused for the client's share of the DNS in-flight cap. */
+    CompletableFuture<Boolean> ptrOverCap = CompletableFuture.completedFuture(false);
     CompletableFuture<List<ListResult>> rdnsLists = none();
     CompletableFuture<List<ListResult>> heloLists = none();
     CompletableFuture<Boolean> remembered = CompletableFuture.completedFuture(false);
@@ -173,6 +175,9 @@ final class Conn implements LineGate.Holds {
             b.findings(nameserverFindings());
         }
         b.remembered(Boolean.TRUE.equals(remembered.getNow(false)));
+        b.overCap(Boolean.TRUE.equals(ptrOverCap.getNow(false)));
+        NameserverReport ns = nameservers.isDone() ? nameservers.getNow(null) : null;
+        b.overCap(ns != null && ns.overCap());
         return b.build();
     }
 

@@ -31,7 +31,7 @@ final class DialogLists {
     static Optional<List<ListResult>> collect(DnsblEngine dnsbl, Conn conn,
             DnsblTargets targets, boolean judgeClient, boolean names) {
         List<ListResult> out = new ArrayList<>();
-        DnsblTargets.Builder extra = DnsblTargets.builder();
+        DnsblTargets.Builder extra = DnsFairness.forClient(DnsblTargets.builder(), conn.client);
         boolean pending = false;
         for (Map.Entry<Identity, InetAddress> e : targets.addresses().entrySet()) {
             if (e.getKey() == Identity.CLIENT_IP && judgeClient && e.getValue().equals(conn.client)) {

@@ -60,8 +60,10 @@ final class SmtpLookups {
         if (dns != null) {
             String ptr = QueryNames.reverse(conn.client)
                     + (conn.client instanceof Inet4Address ? ".in-addr.arpa" : ".ip6.arpa");
-            conn.rdns = DnsFairness.lookup(dns, ptr, DnsType.PTR, conn.client).thenApply(SmtpLookups::firstName)
-                    .exceptionally(e -> null);
+            CompletableFuture<DnsAnswer> ptrAnswer = DnsFairness.lookup(dns, ptr, DnsType.PTR, conn.client);
+            conn.ptrOverCap = ptrAnswer.thenApply(a -> a.status() == DnsAnswer.Status.OVER_CAP)
+                    .exceptionally(e -> false);
+            conn.rdns = ptrAnswer.thenApply(SmtpLookups::firstName).exceptionally(e -> null);
             if (dnsbl != null && hasNameLists()) {
                 conn.rdnsLists = conn.rdns.thenCompose(name -> name == null ? Conn.none()
                         : dnsbl.check(DnsFairness.forClient(DnsblTargets.builder().name(Identity.RDNS, name),
@@ -70,7 +72,7 @@ final class SmtpLookups {
             if (allow.hasDomains()) {
                 conn.allowedByName = conn.rdns.thenCompose(name -> name == null || !allow.containsDomain(name)
                         ? CompletableFuture.completedFuture(false)
-                        : ForwardConfirmation.check(dns, name, conn.client));
+                        : ForwardConfirmation.check(dns, name, conn.client, DnsFairness.of(conn.client)));
             }
         }
         if (s.tarpitRemembered || s.rejectRemembered) {
@@ -97,7 +99,7 @@ final class SmtpLookups {
         NameserverService ns = runtime.nameservers();
         if (ns != null) {
             String helo = conn.helo != null && isName(conn.helo) ? conn.helo : null;
-            conn.nameservers = ns.checkAtSmtp(domain, helo, conn.rdns, conn.client, judge);
+            conn.nameservers = ns.checkAtSmtp(domain, helo, conn.rdns, conn.client, judge, DnsFairness.of(conn.client));
         }
         DnsblEngine dnsbl = runtime.dnsbl();
         if (judge && dnsbl != null && hasNameLists() && domain != null) {
