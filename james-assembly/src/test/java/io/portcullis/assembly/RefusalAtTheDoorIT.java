@@ -75,6 +75,7 @@ class RefusalAtTheDoorIT {
         server = TestJames.in(work.resolve("james")).smtpHandler().dns(dns.hostPort()).dropSampleLists()
                 .properties(
                         "dns.timeout-ms = 3000",
+                        "dns.max-in-flight = 20",
                         "dnsbl.list.door = door.test=127.0.0.2*20",
                         "dnsbl.list.band = door.test=127.0.0.3*12",
                         "dnsbl.list.dbl = name:dbl.door.test=127.0.0.2*20",
@@ -300,6 +301,42 @@ class RefusalAtTheDoorIT {
     }
 
     @Test
+    void oneNetworkCannotStarveEveryoneElsesLookups() throws Exception {
+        // 15 idle connections from 127.0.1.0/24 whose list and reverse questions are never answered (dns.max-in-flight
+        // = 20): that network gets its share (4) of the cap, no more.
+        dns.script("1.0.127.door.test", ScriptedDnsProxy.Rule.drop());
+        dns.script("1.0.127.in-addr.arpa", ScriptedDnsProxy.Rule.drop());
+        List<SmtpDialog> idle = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 15; i++) {
+                SmtpDialog d = SmtpDialog.connect("127.0.1." + i, port);
+                idle.add(d);
+                d.greeting();
+                d.command("EHLO idle" + i + ".example");
+            }
+            // A client of the flooding network, whose own lookups were refused for the cap: 451, never a silent 250.
+            String other = MailClients.token();
+            List<String> same = pipelined("127.0.1.50", "another.example", "a@another.example", List.of(USER),
+                    MailClients.conformant(other));
+            System.out.println("RefusalAtTheDoorIT: client of the flooding network: " + same);
+            assertThat(same.get(3)).startsWith("451 4.7.1");
+            assertThat(same).noneMatch(r -> r.startsWith("250 2.6.0"));
+            refused.add(other);
+            // A listed client elsewhere is still judged on its real answer: refused, not accepted as "unknown".
+            String token = MailClients.token();
+            List<String> listed = pipelined("127.0.0.6", "spam.example", "a@spam.example", List.of(USER),
+                    MailClients.conformant(token));
+            System.out.println("RefusalAtTheDoorIT: listed client while 127.0.1.0/24 floods: " + listed);
+            assertThat(listed.get(3)).startsWith("550 5.7.1");
+            refused.add(token);
+        } finally {
+            for (SmtpDialog d : idle) {
+                d.close();
+            }
+        }
+    }
+
+    @Test
     void aListedFromDomainIsAskedWhileTheBodyStreamsAndRefusedAtTheEnd() throws Exception {
         // The From domain is only known from the headers; its list answers after 500 ms. The final dot waits.
         String token = MailClients.token();
@@ -328,12 +365,23 @@ class RefusalAtTheDoorIT {
     void aForwardConfirmedAllowListedNameIsExempt() throws Exception {
         String token = MailClients.token();
         List<String> replies = new ArrayList<>();
-        long ms = lockstep("127.0.0.9", token, replies);
-        System.out.println("RefusalAtTheDoorIT: listed but forward-confirmed mx.partner.example in " + ms + " ms: "
-                + replies);
+        long rcptMs;
+        try (SmtpDialog d = SmtpDialog.connect("127.0.0.9", port)) {
+            replies.add(d.greeting());
+            replies.add(d.command("EHLO anything.example"));
+            replies.add(d.command("MAIL FROM:<news@partner.example>"));
+            long t0 = System.nanoTime();
+            replies.add(d.command("RCPT TO:<" + USER + ">"));
+            rcptMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            replies.add(d.data(MailClients.conformant(token)));
+            replies.add(d.command("QUIT"));
+        }
+        System.out.println("RefusalAtTheDoorIT: listed but forward-confirmed mx.partner.example, RCPT in " + rcptMs
+                + " ms: " + replies);
         assertThat(replies).noneMatch(r -> r.startsWith("5") || r.startsWith("4"));
         assertThat(replies).anyMatch(r -> r.startsWith("250 2.6.0"));
-        assertThat(ms).as("allow-listed: not tarpitted").isLessThan(TARPIT_DELAY * 2L);
+        // Listed at 20 (tarpit threshold 10): a tarpitted RCPT would come TARPIT_DELAY after the MAIL reply.
+        assertThat(rcptMs).as("allow-listed: not tarpitted").isLessThan(TARPIT_DELAY * 2L / 3);
         accepted.put(token, demo);
     }
 }
