@@ -100,7 +100,8 @@ class SmtpTarpitCapIT {
         }
         Path log = env.james().resolve("var/portcullis/decisions");
         List<String> lines = DecisionLogIT.awaitLine(log, l -> l.contains("\"reason\": \"tarpit-full\""));
-        assertThat(DecisionLogIT.count(lines, "\"action\": \"tempfail\"", "\"reason\": \"tarpit-full\"",
+        // Logged at the stage whose reply it replaced (MAIL: the first reply after the evidence is in), not "rcpt".
+        assertThat(DecisionLogIT.count(lines, "\"stage\": \"mail\"", "\"action\": \"tempfail\"", "\"reason\": \"tarpit-full\"",
                 "\"reply\": \"421 4.7.0 Too many slow connections")).isEqualTo(1);
     }
 }

@@ -134,12 +134,14 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     private final PortcullisRuntime runtime;
     private final DomainList domains;
     private final SmtpLookups lookups;
+    private final MessageFindings messageFindings;
 
     @Inject
     public PortcullisSmtpHandler(PortcullisRuntime runtime, DomainList domains, TarpitMemory memory) {
         this.runtime = runtime;
         this.domains = domains;
         this.lookups = new SmtpLookups(runtime, memory);
+        this.messageFindings = new MessageFindings(runtime, lookups);
         ACTIVE.set(runtime);
         runtime.gauge("portcullis_tarpit_connections", TARPITTED::get);
         runtime.gauge("portcullis_smtp_paused_connections", LineGate::holdingNow);
@@ -342,21 +344,13 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         PortcullisConfig config = runtime.config();
         Conn conn = connFor(session);
         Exemption exemption = exemption(session, conn);
-        List<Finding> all = new ArrayList<>(runtime.evaluator().headerFindings(MailHeaderInputs.from(mail)));
-        MailAttributes.storeFindings(mail, HeaderChecker.CHECK, all);
-        all.addAll(listFindings(conn, mail, exemption == Exemption.NONE));
-        List<Finding> smtpFindings = conn.smtpFindings(s.greetingScore);
-        if (!smtpFindings.isEmpty() && exemption == Exemption.NONE) {
-            MailAttributes.storeFindings(mail, Conn.SMTP_CHECK, smtpFindings);
-            all.addAll(smtpFindings);
-        }
-        all.addAll(attachNameservers(conn, mail));
+        List<Finding> all = messageFindings.collect(conn, mail, exemption == Exemption.NONE, s.greetingScore);
         Verdict verdict = Verdict.of(all, config.policy(), config.modes());
         MailAttributes.storeVerdict(mail, verdict);
         if (exemption == Exemption.NONE && allExempt(mail.getRecipients())) {
             exemption = Exemption.POSTMASTER;
         }
-        String messageId = messageId(mail);
+        String messageId = MessageFindings.messageId(mail);
         SmtpDecision d = SmtpDecider.decide(Stage.DATA, conn.evidence(exemption, s.greetingScore, all), s.rules(),
                 config.modes());
         HookResult result = act(session, conn, d, messageId);
@@ -378,47 +372,6 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         return HookResult.DECLINED;
     }
 
-    /** The mail's list findings, from the dialog's lookups plus the targets only the message reveals. */
-    private List<Finding> listFindings(Conn conn, Mail mail, boolean judgeClient) {
-        DnsblEngine dnsbl = runtime.dnsbl();
-        if (dnsbl == null) {
-            return List.of();
-        }
-        String rdns = conn.rdns.isDone() ? conn.rdns.getNow(null) : null;
-        DnsblTargets targets = MailTargets.of(conn.client, rdns, conn.helo, !judgeClient, mail,
-                runtime.config().dnsbl());
-        Optional<List<ListResult>> complete = DialogLists.collect(dnsbl, conn, targets, judgeClient,
-                lookups.hasNameLists());
-        if (complete.isPresent()) {
-            List<Finding> found = DnsblChecker.findings(complete.get());
-            MailAttributes.storeFindings(mail, DnsblChecker.CHECK, found);
-            return found;
-        }
-        // Some lookup is still running (past the budget): judge on what has arrived, and leave the check unmarked
-        // so the pipeline completes it (its questions join the running ones).
-        if (!judgeClient) {
-            return List.of();
-        }
-        return conn.evidence(Exemption.NONE, 0, null).findings().stream()
-                .filter(f -> DnsblChecker.CHECK.equals(f.check())).collect(java.util.stream.Collectors.toList());
-    }
-
-    /** The nameserver findings; attached with the view when they cover the mail's sender domains. */
-    private List<Finding> attachNameservers(Conn conn, Mail mail) {
-        if (runtime.nameservers() == null || !conn.nameservers.isDone()) {
-            return List.of();
-        }
-        NameserverReport r = conn.nameservers.getNow(null);
-        if (r == null) {
-            return List.of();
-        }
-        if (NameserverService.coversSenderDomains(mail)) {
-            NameserverService.storeView(mail, r.view());
-            MailAttributes.storeFindings(mail, NameserverChecker.CHECK, r.findings());
-        }
-        return r.findings();
-    }
-
     private boolean allExempt(Collection<MailAddress> recipients) {
         if (recipients == null || recipients.isEmpty()) {
             return false;
@@ -429,14 +382,6 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             }
         }
         return true;
-    }
-
-    private static String messageId(Mail mail) {
-        try {
-            return mail.getMessage() == null ? null : mail.getMessage().getMessageID();
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     // ---------------------------------------------------------------- tarpit (after every reply)
