@@ -370,9 +370,11 @@ public class PortcullisRuntime {
         try {
             io.portcullis.dnsbl.DnsblTargets targets = MailTargets.of(mail, config.dnsbl());
             List<String> ids = new ArrayList<>();
+            List<java.net.InetAddress> addresses = new ArrayList<>();
             List<CompletableFuture<io.portcullis.network.NetworkReport>> pending = new ArrayList<>();
             for (Map.Entry<io.portcullis.dnsbl.Identity, java.net.InetAddress> e : targets.addresses().entrySet()) {
                 ids.add(e.getKey().id());
+                addresses.add(e.getValue());
                 pending.add(n.lookup(e.getValue()));
             }
             long deadline = System.nanoTime() + config.dns().budget().toNanos();
@@ -381,8 +383,8 @@ public class PortcullisRuntime {
                 try {
                     r = pending.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException | ExecutionException e) {
-                    r = io.portcullis.network.NetworkReport.unknown(targets.addresses().values().stream()
-                            .skip(i).findFirst().orElse(null), "", "no answer within dns.budget-ms");
+                    r = io.portcullis.network.NetworkReport.unknown(addresses.get(i), "",
+                            "no answer within dns.budget-ms");
                 }
                 out.add(new MailAttributes.NetworkOwner(ids.get(i), r));
             }
