@@ -12,6 +12,9 @@ import io.portcullis.dnsbl.ListHealth;
 import io.portcullis.dnsbl.ListResult;
 import io.portcullis.dnsbl.ListSpec;
 import io.portcullis.json.Json;
+import io.portcullis.network.MmdbSource;
+import io.portcullis.network.NetworkEngine;
+import io.portcullis.network.NetworkReport;
 import io.portcullis.config.NameserverConfig;
 import io.portcullis.nameservers.LocalNsList;
 import io.portcullis.nameservers.NameserverChecker;
@@ -45,6 +48,11 @@ import java.util.concurrent.ExecutionException;
  * configuration's {@code nameservers.*}), the object gains {@code "nameservers": [{"host", "addresses",
  * "status": listed|clean|unknown, "sources", "details"}]} and the score counts the nameserver findings (each
  * source once, its highest hit). The learned source is not consulted (its store belongs to James).
+ *
+ * <p>An IP target also gets {@code "network": {"asn", "prefix", "country", "registry", "as_name", "source",
+ * "status"}} (its network owner: Team Cymru's public zones unless {@code network.zone.*} say otherwise, a local
+ * {@code network.mmdb} first), unless {@code network.enabled = false}; matching network policies add
+ * {@code "findings"} there and count in the score.
  */
 final class LookupCommand {
     private LookupCommand() {
@@ -96,9 +104,12 @@ final class LookupCommand {
         }
         NameserverSettings nsSettings = nsConfig.settings().toBuilder().lists(nsLists).build();
         boolean nameservers = localList != null || !nsLists.isEmpty();
-        if (lists.isEmpty() && !nameservers) {
+        boolean anyAddress = args.positional().stream().anyMatch(LookupCommand::isAddress);
+        boolean network = config.network().enabled() && anyAddress;
+        if (lists.isEmpty() && !nameservers && !network) {
             err.println("lookup: no lists configured; give --list SPEC, --nameserver-list FILE or --config FILE with "
-                    + "dnsbl.list.* / nameservers.* entries");
+                    + "dnsbl.list.* / nameservers.* entries (IP targets also show their network owner unless "
+                    + "network.enabled = false)");
             return 2;
         }
         DnsSettings dnsSettings = config.dns();
@@ -116,8 +127,19 @@ final class LookupCommand {
                  @Override
                  public void resumed(ListSpec list) {
                  }
-             })) {
+             });
+             NetworkEngine owners = network ? new NetworkEngine(dns, config.network(),
+                     MmdbSource.open(config.network().mmdbFiles(), w -> err.println("warning: " + w)),
+                     new NetworkEngine.Listener() {
+                         @Override
+                         public void suspended(String zone, String why) {
+                             err.println("warning: network zone " + zone + " suspended by its self-test: " + why);
+                         }
+                     }) : null) {
             engine.selfTestOnce().get();
+            if (owners != null) {
+                owners.selfTestOnce().get();
+            }
             DnsblChecker checker = engine.withExtraLists(List.of());
             ListHealth nsHealth = null;
             if (!nsLists.isEmpty() && config.dnsbl().selfTest()) {
@@ -137,8 +159,11 @@ final class LookupCommand {
                     ? new NameserverChecker(dns, nsSettings, localList, null, nsHealth) : null;
             List<CompletableFuture<List<ListResult>>> pending = new ArrayList<>();
             List<CompletableFuture<NameserverReport>> nsPending = new ArrayList<>();
+            List<CompletableFuture<NetworkReport>> netPending = new ArrayList<>();
             for (String target : args.positional()) {
                 DnsblTargets t = targets(target);
+                InetAddress address = t.addresses().get(Identity.CLIENT_IP);
+                netPending.add(owners == null || address == null ? null : owners.lookup(address, true));
                 pending.add(lists.isEmpty() ? CompletableFuture.completedFuture(List.of()) : checker.check(t));
                 nsPending.add(nsChecker == null || isAddress(target) ? null
                         : nsChecker.check(NsTargets.builder().mailFrom(target.trim()).build()));
@@ -166,6 +191,13 @@ final class LookupCommand {
                     score += r.weight();
                 }
                 obj.put("lists", ls);
+                if (netPending.get(i) != null) {
+                    NetworkReport n = netPending.get(i).get();
+                    obj.put("network", networkObject(n, owners.findings(n)));
+                    for (Finding f : owners.findings(n)) {
+                        score += f.score();
+                    }
+                }
                 if (nsPending.get(i) != null) {
                     NameserverReport report = nsPending.get(i).get();
                     List<Object> nss = new ArrayList<>();
@@ -206,6 +238,39 @@ final class LookupCommand {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * {@code {"asn", "prefix", "country", "registry", "as_name", "source", "status"}}, plus {@code "asns"} when a
+     * prefix has several origins, {@code "reason"} when unknown and {@code "findings"} when a policy matched.
+     */
+    static Map<String, Object> networkObject(NetworkReport n, List<Finding> findings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("asn", n.asns().isEmpty() ? null : n.asn());
+        if (n.asns().size() > 1) {
+            m.put("asns", new ArrayList<Object>(n.asns()));
+        }
+        m.put("prefix", n.prefix().isEmpty() ? null : n.prefix());
+        m.put("country", n.country().isEmpty() ? null : n.country());
+        m.put("registry", n.registry().isEmpty() ? null : n.registry());
+        m.put("as_name", n.asName().isEmpty() ? null : n.asName());
+        m.put("source", n.source());
+        m.put("status", n.status().id());
+        if (!n.reason().isEmpty()) {
+            m.put("reason", n.reason());
+        }
+        if (!findings.isEmpty()) {
+            List<Object> fs = new ArrayList<>();
+            for (Finding f : findings) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("rule", f.rule());
+                fm.put("weight", f.score());
+                fm.put("detail", f.detail());
+                fs.add(fm);
+            }
+            m.put("findings", fs);
+        }
+        return m;
     }
 
     private static boolean isAddress(String target) {

@@ -7,6 +7,7 @@ import io.portcullis.headers.HeaderRule;
 import io.portcullis.nameservers.LearnedNameservers;
 import io.portcullis.nameservers.LocalNsList;
 import io.portcullis.nameservers.NameserverChecker;
+import io.portcullis.network.NetworkRules;
 import io.portcullis.policy.CheckModes;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ import java.util.regex.Pattern;
  * nameservers.learned.mode      = enforce   # its learned nameservers
  * nameservers.list.&lt;id&gt;.mode   = enforce   # one ns-name:/ns-ip: list
  * smtp.greeting.mode            = enforce   # the greeting test (PREGREET); observe also never drops
+ * network.mode                  = enforce   # the whole network owner check
+ * network.asn.mode              = enforce   # one of its rules: network.asn, .country, .registry, .as-name
  * </pre>
  *
  * {@code smtp.mode} ({@link SmtpSettings}) is different: it puts the whole SMTP side in observe mode (nothing is
@@ -42,12 +45,17 @@ public final class ModeSettings {
     public static final String NS_LOCAL_LIST = "nameservers.local-list.mode";
     public static final String NS_LEARNED = "nameservers.learned.mode";
     public static final String GREETING = "smtp.greeting.mode";
+    public static final String NETWORK = "network.mode";
+    public static final String NETWORK_ASN = "network.asn.mode";
+    public static final String NETWORK_COUNTRY = "network.country.mode";
+    public static final String NETWORK_REGISTRY = "network.registry.mode";
+    public static final String NETWORK_AS_NAME = "network.as-name.mode";
 
     private static final Pattern HEADER_RULE = Pattern.compile("headers\\.rule\\.([^.]+)\\.mode");
     private static final Pattern DNSBL_LIST = Pattern.compile("dnsbl\\.list\\.([^.]+)\\.mode");
     private static final Pattern NS_LIST = Pattern.compile("nameservers\\.list\\.([^.]+)\\.mode");
     private static final List<String> SIMPLE = List.of(HEADERS, DNSBL, NAMESERVERS, NS_LOCAL_LIST, NS_LEARNED,
-            GREETING);
+            GREETING, NETWORK, NETWORK_ASN, NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME);
 
     /** The check id of the greeting test's finding and its rule (kept here so core needs no SMTP type). */
     public static final String SMTP_CHECK = "smtp";
@@ -106,6 +114,21 @@ public final class ModeSettings {
                 case GREETING:
                     b.observeRule(SMTP_CHECK, PREGREET);
                     continue;
+                case NETWORK:
+                    b.observeCheck(NetworkRules.CHECK);
+                    continue;
+                case NETWORK_ASN:
+                    b.observeRule(NetworkRules.CHECK, NetworkRules.ASN);
+                    continue;
+                case NETWORK_COUNTRY:
+                    b.observeRule(NetworkRules.CHECK, NetworkRules.COUNTRY);
+                    continue;
+                case NETWORK_REGISTRY:
+                    b.observeRule(NetworkRules.CHECK, NetworkRules.REGISTRY);
+                    continue;
+                case NETWORK_AS_NAME:
+                    b.observeRule(NetworkRules.CHECK, NetworkRules.AS_NAME);
+                    continue;
                 default:
                     break;
             }
@@ -157,6 +180,7 @@ public final class ModeSettings {
     /** Documentation names of the keys. */
     static List<String> keys() {
         return List.of(HEADERS, "headers.rule.<RULE>.mode", DNSBL, "dnsbl.list.<ID>.mode", NAMESERVERS,
-                NS_LOCAL_LIST, NS_LEARNED, "nameservers.list.<ID>.mode", GREETING);
+                NS_LOCAL_LIST, NS_LEARNED, "nameservers.list.<ID>.mode", GREETING, NETWORK, NETWORK_ASN,
+                NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME);
     }
 }

@@ -12,6 +12,7 @@ import io.portcullis.nameservers.NameserverSettings;
 import io.portcullis.nameservers.NsAllowList;
 import io.portcullis.net.AllowList;
 import io.portcullis.net.Networks;
+import io.portcullis.network.NetworkSettings;
 import io.portcullis.policy.CheckModes;
 import io.portcullis.policy.Policy;
 import java.io.IOException;
@@ -98,6 +99,8 @@ import java.util.function.Function;
  * report.sender            =       # default: James's postmaster
  * report.logs              =       # extra decision log folders (other nodes) merged into the report
  * report.html              = true  # text + HTML (multipart/alternative); false: text only
+ * network.enabled          = true  # network owner check (see NetworkConfig): ASN, prefix, country, registry, AS name
+ * network.asn              =       # e.g. 64496*6, AS64511*-2; also network.country, network.registry, network.as-name.ID
  * </pre>
  */
 public final class PortcullisConfig {
@@ -146,7 +149,7 @@ public final class PortcullisConfig {
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
             SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
-            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS);
+            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS, NetworkSettings.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -163,10 +166,12 @@ public final class PortcullisConfig {
     private final CheckModes modes;
     /** report.* ({@link ReportSettings}): the daily mailed report. */
     private final ReportSettings report;
+    /** network.* ({@link NetworkConfig}): the network owner check. */
+    private final NetworkSettings network;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
-            LogSettings log, CheckModes modes, ReportSettings report) {
+            LogSettings log, CheckModes modes, ReportSettings report, NetworkSettings network) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -179,6 +184,7 @@ public final class PortcullisConfig {
         this.log = log;
         this.modes = modes;
         this.report = report;
+        this.network = network;
     }
 
     public static PortcullisConfig defaults() {
@@ -241,7 +247,8 @@ public final class PortcullisConfig {
             }
             if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX) // parseNameservers, parseStore
                     || key.startsWith(LogSettings.PREFIX) // log.*: LogSettings
-                    || key.startsWith(ReportSettings.PREFIX)) { // report.*: ReportSettings
+                    || key.startsWith(ReportSettings.PREFIX) // report.*: ReportSettings
+                    || key.startsWith(NetworkConfig.PREFIX)) { // network.*: NetworkConfig
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -281,7 +288,7 @@ public final class PortcullisConfig {
         CheckModes modes = ModeSettings.parse(modeKeys, source, dnsbl.lists(), nameservers.settings().lists());
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
                 SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
-                LogSettings.parse(v, source), modes, ReportSettings.parse(v, source));
+                LogSettings.parse(v, source), modes, ReportSettings.parse(v, source), NetworkConfig.parse(v, source));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -552,13 +559,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store, log, modes, report);
+                store, log, modes, report, network);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store, log, modes, report);
+                store, log, modes, report, network);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -675,7 +682,7 @@ public final class PortcullisConfig {
     }
 
     /** A relative path is taken relative to the directory of the configuration file, when there is one. */
-    private static Path relativeToConfigFile(String source, Path p) {
+    static Path relativeToConfigFile(String source, Path p) {
         if (p.isAbsolute()) {
             return p;
         }
@@ -757,13 +764,13 @@ public final class PortcullisConfig {
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log,
-                modes, report);
+                modes, report, network);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other, log, modes, report);
+                other, log, modes, report, network);
     }
 
     /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
@@ -774,7 +781,7 @@ public final class PortcullisConfig {
     /** A copy with other decision log settings (tests, tools). */
     public PortcullisConfig withLog(LogSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, other, modes, report);
+                store, other, modes, report, network);
     }
 
     /** Which checks, lists and rules run in observe mode ({@code *.mode} keys, see {@link ModeSettings}). */
@@ -790,13 +797,24 @@ public final class PortcullisConfig {
     /** A copy with other report settings (tests, tools). */
     public PortcullisConfig withReport(ReportSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, other);
+                store, log, modes, other, network);
+    }
+
+    /** The network owner check ({@code network.*} keys, see {@link NetworkConfig}). */
+    public NetworkSettings network() {
+        return network;
+    }
+
+    /** A copy with other network settings (tests, tools). */
+    public PortcullisConfig withNetwork(NetworkSettings other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, log, modes, report, other);
     }
 
     /** A copy with other check modes (tests, tools). */
     public PortcullisConfig withModes(CheckModes other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, other, report);
+                store, log, other, report, network);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -815,6 +833,7 @@ public final class PortcullisConfig {
         keys.addAll(ReportSettings.keys());
         keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
         keys.addAll(ModeSettings.keys());
+        keys.addAll(NetworkConfig.keys());
         return Collections.unmodifiableList(keys);
     }
 }

@@ -121,8 +121,9 @@ public final class SmtpDecider {
     }
 
     /**
-     * {@code score 20.0: client-ip 127.0.0.2 listed in bl.test; headers INVALID_DATE}: the score and up to four of
-     * the largest positive findings (DNS lists by their listing, other checks by check and rule). Not yet sanitised.
+     * {@code score 20.0: client-ip 127.0.0.2 listed in bl.test; headers INVALID_DATE; network ASN (AS64510 ...)}:
+     * the score and up to four of the largest positive findings (DNS lists by their listing, other checks by check
+     * and rule, with a brief detail where the rule alone does not say what matched). Not yet sanitised.
      */
     public static String reason(double score, List<Finding> findings) {
         List<Finding> sorted = new ArrayList<>(findings);
@@ -132,9 +133,23 @@ public final class SmtpDecider {
             if (f.score() <= 0 || parts.size() >= 4) {
                 continue;
             }
-            parts.add("dnsbl".equals(f.check()) ? listing(f.detail()) : f.check() + " " + f.rule());
+            parts.add("dnsbl".equals(f.check()) ? listing(f.detail()) : f.check() + " " + f.rule() + brief(f));
         }
         return "score " + score + ": " + String.join("; ", parts);
+    }
+
+    /**
+     * For checks whose rule alone does not say what matched (network owner, nameservers): their detail up to its
+     * first colon, at most 80 characters, in parentheses; nothing for header rules and the greeting test.
+     */
+    private static String brief(Finding f) {
+        if ("headers".equals(f.check()) || "smtp".equals(f.check()) || f.detail().isEmpty()) {
+            return "";
+        }
+        String d = f.detail();
+        int colon = d.indexOf(':');
+        d = (colon > 0 ? d.substring(0, colon) : d).trim();
+        return d.isEmpty() ? "" : " (" + (d.length() > 80 ? d.substring(0, 80) : d) + ")";
     }
 
     /** The DNSBL detail up to the return codes: {@code client-ip 127.0.0.2 listed in bl.test}. */

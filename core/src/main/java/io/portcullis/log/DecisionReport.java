@@ -57,6 +57,8 @@ public final class DecisionReport {
         private final Map<String, Long> rules = new HashMap<>();
         private final Map<String, Long> nameservers = new HashMap<>();
         private final Map<String, Long> networks = new HashMap<>();
+        private final Map<String, Long> asns = new HashMap<>();
+        private final Map<String, Long> countries = new HashMap<>();
         private final Map<String, Long> hours = new TreeMap<>();
         private final Map<String, Long> senders = new HashMap<>();
         private final Map<String, Long> refusedStages = new HashMap<>();
@@ -218,6 +220,7 @@ public final class DecisionReport {
         // Findings marked "observe" did not count: an enforced refusal is not theirs; an observe-mode refusal
         // that has them is theirs alone (the enforced findings did not refuse on their own).
         boolean wantObserved = side == observed && hasObservedFinding(findings);
+        countNetworkOwner(side, findings);
         for (Object fo : findings) {
             if (!(fo instanceof Map)) {
                 continue;
@@ -256,6 +259,38 @@ public final class DecisionReport {
         String sender = str(m, "sender");
         if (sender != null) {
             side.senders.merge(sender.isEmpty() ? "<>" : sender, 1L, Long::sum);
+        }
+    }
+
+    private static final java.util.regex.Pattern ASN = java.util.regex.Pattern.compile("^AS(\\d{1,10})\\b");
+    private static final java.util.regex.Pattern COUNTRY = java.util.regex.Pattern.compile(
+            "^(?:AS\\d+ )+\\S+ country ([A-Z]{2})\\b");
+
+    /**
+     * The refused client's network owner, from the first finding of check {@code network} (any weight: the owner is
+     * the same whichever policy matched): its reason starts {@code AS64496 192.0.2.0/24 country NL ripencc: ...}.
+     * Counted once per refusal, by the first origin AS and by the country.
+     */
+    @SuppressWarnings("unchecked")
+    private static void countNetworkOwner(Side side, List<Object> findings) {
+        for (Object fo : findings) {
+            if (!(fo instanceof Map) || !"network".equals(str((Map<String, Object>) fo, "check"))) {
+                continue;
+            }
+            String reason = str((Map<String, Object>) fo, "reason");
+            if (reason == null) {
+                continue;
+            }
+            java.util.regex.Matcher a = ASN.matcher(reason);
+            if (!a.find()) {
+                continue;
+            }
+            side.asns.merge("AS" + a.group(1), 1L, Long::sum);
+            java.util.regex.Matcher c = COUNTRY.matcher(reason);
+            if (c.find()) {
+                side.countries.merge(c.group(1), 1L, Long::sum);
+            }
+            return;
         }
     }
 
@@ -399,6 +434,8 @@ public final class DecisionReport {
         table(out, "by rule", rows(s.rules, TOP));
         table(out, "by nameserver", rows(s.nameservers, TOP));
         table(out, "by client network", rows(s.networks, TOP));
+        table(out, "by ASN", rows(s.asns, TOP));
+        table(out, "by country", rows(s.countries, TOP));
         List<Row> hours = new ArrayList<>();
         for (Map.Entry<String, Long> e : s.hours.entrySet()) {
             hours.add(new Row(e.getKey(), e.getValue(), false));

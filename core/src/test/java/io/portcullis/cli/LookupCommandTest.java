@@ -26,7 +26,7 @@ class LookupCommandTest {
     @BeforeAll
     static void start() throws Exception {
         knot = KnotServer.start(tmp, KnotServer.zonesFromClasspath("bl.test", "name.test", "all.test", "errors.test",
-                "test", "alpha.test", "spamhost.test", "goodns.test", "gamma.test", "bulkdns.test", "nsip.test"));
+                "test", "alpha.test", "spamhost.test", "goodns.test", "gamma.test", "bulkdns.test", "nsip.test", "asn.cymru.com"));
     }
 
     @AfterAll
@@ -41,6 +41,46 @@ class LookupCommandTest {
 
     private List<String> lines() {
         return List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+    }
+
+    @Test
+    void ipTargetsShowTheirNetworkOwnerWithoutAnyList() {
+        assertThat(run("lookup", "--dns", knot.hostPort(), "192.0.2.1", "2001:db8::1", "example.org")).isZero();
+        List<String> l = lines();
+        assertThat(l).hasSize(3);
+        assertThat(l.get(0)).isEqualTo("{\"target\": \"192.0.2.1\", \"lists\": [], \"network\": {\"asn\": 64496, "
+                + "\"prefix\": \"192.0.2.0/24\", \"country\": \"NL\", \"registry\": \"ripencc\", "
+                + "\"as_name\": \"EXAMPLE-HOSTER Example Bulletproof Hosting, NL\", \"source\": \"cymru:origin.asn.cymru.com\", "
+                + "\"status\": \"found\"}, \"score\": 0}");
+        assertThat(l.get(1)).isEqualTo("{\"target\": \"2001:db8::1\", \"lists\": [], \"network\": {\"asn\": 64500, "
+                + "\"prefix\": \"2001:db8::/32\", \"country\": \"DE\", \"registry\": \"ripencc\", "
+                + "\"as_name\": \"DB8-NET Documentation Networks, DE\", \"source\": \"cymru:origin6.asn.cymru.com\", "
+                + "\"status\": \"found\"}, \"score\": 0}");
+        assertThat(l.get(2)).doesNotContain("network");
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("suspended");
+    }
+
+    @Test
+    void networkPoliciesOfTheConfigurationScore() throws Exception {
+        Path conf = tmp.resolve("network.properties");
+        Files.write(conf, ("dns.servers = " + knot.hostPort() + "\n"
+                + "network.asn = 64501*2, 64502*5\nnetwork.country = JP*1\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--config", conf.toString(), "203.0.113.9", "127.0.0.1")).isZero();
+        List<String> l = lines();
+        assertThat(l.get(0)).contains("\"asn\": 64501, \"asns\": [64501, 64502]")
+                .contains("\"findings\": [{\"rule\": \"ASN\", \"weight\": 5")
+                .contains("{\"rule\": \"COUNTRY\", \"weight\": 1").endsWith("\"score\": 6}");
+        assertThat(l.get(1)).contains("\"network\": {\"asn\": null, \"prefix\": null, \"country\": null, "
+                + "\"registry\": null, \"as_name\": null, \"source\": \"cymru:origin.asn.cymru.com\", "
+                + "\"status\": \"not-found\"}").endsWith("\"score\": 0}");
+    }
+
+    @Test
+    void networkOffAndNoListsIsAUsageError() throws Exception {
+        Path conf = tmp.resolve("network-off.properties");
+        Files.write(conf, "network.enabled = false\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--config", conf.toString(), "--dns", knot.hostPort(), "192.0.2.1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no lists configured");
     }
 
     @Test

@@ -179,6 +179,14 @@ class SmtpDeciderTest {
     }
 
     @Test
+    void reasonNamesWhatMatchedForChecksWhoseRuleDoesNotSay() {
+        List<Finding> fs = List.of(new Finding("network", "ASN", 20, "AS64510 192.0.2.0/24 country NL ripencc: client-ip"),
+                new Finding("headers", "MISSING_DATE", 3.5, "no Date header"));
+        assertThat(SmtpDecider.reason(23.5, fs))
+                .isEqualTo("score 23.5: network ASN (AS64510 192.0.2.0/24 country NL ripencc); headers MISSING_DATE");
+    }
+
+    @Test
     void tarpitFullCloses() {
         Refusal r = SmtpDecider.tarpitFull();
         assertThat(r.reply()).startsWith("421 4.7.0 ");

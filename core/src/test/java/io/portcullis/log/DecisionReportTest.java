@@ -79,4 +79,31 @@ class DecisionReportTest {
         assertThat(observePart).contains("would have refused: 1\n").containsPattern("by list\n +zen +1\n")
                 .doesNotContain("dyn");
     }
+
+    @Test
+    void refusalsAreCountedByAsnAndByCountryFromTheNetworkFindings() {
+        Instant t = Instant.parse("2026-11-26T10:00:00Z");
+        Finding asn = new Finding("network", "ASN", 20, "AS64496 192.0.2.0/24 country NL ripencc: client-ip 192.0.2.1, "
+                + "AS name EXAMPLE-HOSTER");
+        Finding country = new Finding("network", "COUNTRY", 16, "AS64501 AS64502 203.0.113.0/24 country JP apnic: "
+                + "client-ip 203.0.113.9");
+        Finding noCountry = new Finding("network", "ASN", 16, "AS64505 100.77.0.4/32: client-ip 100.77.0.4");
+        Finding header = new Finding("headers", "MISSING_DATE", 16, "no Date");
+        DecisionReport r = new DecisionReport(LocalDate.parse("2026-11-26"), LocalDate.parse("2026-11-26"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.1").reason("score").score(20)
+                .findings(List.of(asn)).toJson("mx1"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.2").reason("score").score(20)
+                .findings(List.of(asn)).toJson("mx1"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("203.0.113.9").reason("score").score(16)
+                .findings(List.of(country)).toJson("mx1"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("100.77.0.4").reason("score").score(16)
+                .findings(List.of(noCountry)).toJson("mx1"));
+        r.add(Decision.of(Decision.DATA, Decision.REJECT).time(t).client("198.51.100.1").reason("score").score(16)
+                .findings(List.of(header)).toJson("mx1"));
+        String text = r.render();
+        assertThat(text).containsPattern("by ASN\n +AS64496 +2\n +AS64501 +1\n +AS64505 +1\n");
+        assertThat(text).containsPattern("by country\n +NL +2\n +JP +1\n");
+        assertThat(text).contains("network ASN").contains("network COUNTRY");
+        assertThat(r.renderHtml()).contains("by ASN").contains("AS64496").contains("by country");
+    }
 }

@@ -1,6 +1,8 @@
 package io.portcullis.james;
 
+import io.portcullis.network.NetworkReport;
 import io.portcullis.verdict.Finding;
+import java.net.InetAddress;
 import io.portcullis.verdict.Verdict;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +29,9 @@ import org.apache.mailet.Mail;
  *       a stage that finds its check listed reuses the findings instead of recomputing them</li>
  *   <li>{@value #SCORE_NAME}: the summed score (Double), written by the {@code Tag} mailet</li>
  *   <li>{@value #ACTION_NAME}: the policy action ({@code accept}, {@code tag}, {@code tarpit}, {@code reject})</li>
+ *   <li>{@value #NETWORK_NAME}: the network owners of the mail's addresses, a list of maps {@code {identity: String
+ *       (client-ip, received-ip), address: String, status: String (found, not-found, unknown), asns: List of Long,
+ *       prefix, country, registry, as_name, source, reason: String}}</li>
  * </ul>
  *
  * <p>Reading is lenient: values of an unexpected shape are ignored rather than failing the mail.
@@ -36,11 +41,13 @@ public final class MailAttributes {
     public static final String CHECKS_NAME = "io.portcullis.checks";
     public static final String SCORE_NAME = "io.portcullis.score";
     public static final String ACTION_NAME = "io.portcullis.action";
+    public static final String NETWORK_NAME = "io.portcullis.network";
 
     public static final AttributeName FINDINGS = AttributeName.of(FINDINGS_NAME);
     public static final AttributeName CHECKS = AttributeName.of(CHECKS_NAME);
     public static final AttributeName SCORE = AttributeName.of(SCORE_NAME);
     public static final AttributeName ACTION = AttributeName.of(ACTION_NAME);
+    public static final AttributeName NETWORK = AttributeName.of(NETWORK_NAME);
 
     private static final String K_CHECK = "check";
     private static final String K_RULE = "rule";
@@ -122,6 +129,96 @@ public final class MailAttributes {
     public static Optional<String> action(Mail mail) {
         return mail.getAttribute(ACTION).map(a -> unwrap(a.getValue())).filter(String.class::isInstance)
                 .map(String.class::cast);
+    }
+
+    /** The network owner of one of the mail's addresses ({@code identity}: client-ip or received-ip). */
+    public static final class NetworkOwner {
+        private final String identity;
+        private final NetworkReport report;
+
+        public NetworkOwner(String identity, NetworkReport report) {
+            this.identity = identity;
+            this.report = report;
+        }
+
+        public String identity() {
+            return identity;
+        }
+
+        public NetworkReport report() {
+            return report;
+        }
+    }
+
+    /** True when the network owners were stored on the mail. */
+    public static boolean hasNetwork(Mail mail) {
+        return mail.getAttribute(NETWORK).isPresent();
+    }
+
+    /** Stores the network owners (replacing earlier ones). */
+    public static void storeNetwork(Mail mail, List<NetworkOwner> owners) {
+        List<AttributeValue<?>> encoded = new ArrayList<>(owners.size());
+        for (NetworkOwner o : owners) {
+            NetworkReport r = o.report();
+            Map<String, AttributeValue<?>> m = new LinkedHashMap<>();
+            m.put("identity", AttributeValue.of(o.identity()));
+            m.put("address", AttributeValue.of(r.address() == null ? "" : r.address().getHostAddress()));
+            m.put("status", AttributeValue.of(r.status().id()));
+            List<AttributeValue<?>> asns = new ArrayList<>();
+            for (Long a : r.asns()) {
+                asns.add(AttributeValue.of(a));
+            }
+            m.put("asns", AttributeValue.of(asns));
+            m.put("prefix", AttributeValue.of(r.prefix()));
+            m.put("country", AttributeValue.of(r.country()));
+            m.put("registry", AttributeValue.of(r.registry()));
+            m.put("as_name", AttributeValue.of(r.asName()));
+            m.put("source", AttributeValue.of(r.source()));
+            m.put("reason", AttributeValue.of(r.reason()));
+            encoded.add(AttributeValue.of(m));
+        }
+        mail.setAttribute(new Attribute(NETWORK, AttributeValue.of(encoded)));
+    }
+
+    /** The network owners stored on the mail (lenient: entries of an unexpected shape are skipped). */
+    public static List<NetworkOwner> network(Mail mail) {
+        List<NetworkOwner> out = new ArrayList<>();
+        for (Object o : list(mail, NETWORK)) {
+            if (!(o instanceof Map)) {
+                continue;
+            }
+            Map<?, ?> m = (Map<?, ?>) o;
+            String identity = str(m, "identity");
+            InetAddress address = io.portcullis.james.MailTargets.ipLiteral(str(m, "address")).orElse(null);
+            String status = str(m, "status");
+            String source = str(m, "source");
+            NetworkReport r;
+            if (NetworkReport.Status.FOUND.id().equals(status)) {
+                List<Long> asns = new ArrayList<>();
+                Object list = unwrap(m.get("asns"));
+                if (list instanceof Collection) {
+                    for (Object a : (Collection<?>) list) {
+                        Object u = unwrap(a);
+                        if (u instanceof Number) {
+                            asns.add(((Number) u).longValue());
+                        }
+                    }
+                }
+                r = NetworkReport.found(address, asns, str(m, "prefix"), str(m, "country"), str(m, "registry"),
+                        str(m, "as_name"), source);
+            } else if (NetworkReport.Status.NOT_FOUND.id().equals(status)) {
+                r = NetworkReport.notFound(address, source);
+            } else {
+                r = NetworkReport.unknown(address, source, str(m, "reason"));
+            }
+            out.add(new NetworkOwner(identity.isEmpty() ? "client-ip" : identity, r));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static String str(Map<?, ?> m, String key) {
+        Object v = unwrap(m.get(key));
+        return v instanceof String ? (String) v : "";
     }
 
     private static AttributeValue<?> encode(Finding f) {

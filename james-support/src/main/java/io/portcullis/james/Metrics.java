@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code portcullis_dnsbl_<status>_<list>} per lookup result other than clean (pipeline), and
  *       {@code portcullis_dnsbl_suspended_<list>} when a list fails its self-test;</li>
  *   <li>{@code portcullis_decision_log_dropped}: decisions not logged because the log's queue was full;</li>
+ *   <li>network owner: {@code portcullis_network_lookup} (every lookup), {@code portcullis_network_cache_hit} (answered
+ *       from the prefix cache or a local database), {@code portcullis_network_unknown} (failures: timeout, SERVFAIL,
+ *       garbled answer, suspended zone), {@code portcullis_network_not_found} (no route known),
+ *       {@code portcullis_network_suspended} (a zone failed its self-test);</li>
  *   <li>DNS client: {@code portcullis_dns_question} (questions sent to a server), {@code portcullis_dns_cache_hit}
  *       (answered from the cache or joined to the same question in flight), {@code portcullis_dns_timeout} (no
  *       answer within {@code dns.timeout-ms}), {@code portcullis_dns_servfail}, {@code portcullis_dns_error}
@@ -79,6 +83,26 @@ final class Metrics implements DecisionLog.Listener, DnsEvents {
                 factory.generate("portcullis_dnsbl_" + r.status().id() + "_" + r.list().id()).increment();
             }
         }
+    }
+
+    /** One network owner lookup: counted, with its outcome when not found (failures: unknown). */
+    void networkLookup(io.portcullis.network.NetworkReport r, boolean cached) {
+        if (factory == null) {
+            return;
+        }
+        factory.generate("portcullis_network_lookup").increment();
+        if (cached) {
+            factory.generate("portcullis_network_cache_hit").increment();
+        }
+        if (r.status() == io.portcullis.network.NetworkReport.Status.UNKNOWN) {
+            factory.generate("portcullis_network_unknown").increment();
+        } else if (r.status() == io.portcullis.network.NetworkReport.Status.NOT_FOUND) {
+            factory.generate("portcullis_network_not_found").increment();
+        }
+    }
+
+    void networkSuspended() {
+        count("portcullis_network_suspended");
     }
 
     boolean counting() {

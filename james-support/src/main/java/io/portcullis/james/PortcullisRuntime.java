@@ -5,6 +5,7 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.headers.HeaderChecker;
 import io.portcullis.headers.HeaderInput;
 import io.portcullis.nameservers.NameserverChecker;
+import io.portcullis.network.NetworkEngine;
 import io.portcullis.verdict.Finding;
 import io.portcullis.verdict.MessageEvaluator;
 import java.io.File;
@@ -75,6 +76,8 @@ public class PortcullisRuntime {
     private final DnsblEngine dnsbl;
     /** The shared spam nameservers check (and its state store); null when nameservers.enabled is false. */
     private final NameserverService nameservers;
+    /** The network owner check; created at boot when a network policy scores, else on first use; null when off. */
+    private volatile NetworkEngine network;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The decision log ({@code log.*}); {@link io.portcullis.log.DecisionLog#DISABLED} when off. */
     private final io.portcullis.log.DecisionLog decisionLog;
@@ -124,8 +127,9 @@ public class PortcullisRuntime {
         this.decisionLog = openDecisionLog(config, workingDirectory, metrics);
         boolean dnsblOn = config.dnsbl().enabled() && !config.dnsbl().lists().isEmpty();
         boolean nameserversOn = config.nameservers().enabled();
+        boolean networkOn = config.network().scoresAnything();
         // One DNS client for every DNS-based check, created when any of them is on.
-        DnsjavaClient client = dnsblOn || nameserversOn ? new DnsjavaClient(config.dns()) : null;
+        DnsjavaClient client = dnsblOn || nameserversOn || networkOn ? new DnsjavaClient(config.dns()) : null;
         if (client != null) {
             warnAboutPublicResolvers(config);
             client.events(metrics);
@@ -145,6 +149,22 @@ public class PortcullisRuntime {
             this.dns = client;
             this.dnsbl = null;
         }
+        if (networkOn) {
+            this.network = startNetwork(client);
+            LOGGER.info("Portcullis: network owner check {} via {}", config.network().rules(),
+                    config.network().mmdbFiles().isEmpty() ? "zone " + config.network().originZone() + "/"
+                            + config.network().origin6Zone() : "files " + config.network().mmdbFiles() + " and zone "
+                            + config.network().originZone() + "/" + config.network().origin6Zone());
+        }
+    }
+
+    /** The network engine on {@code client}, its databases opened and its self-test started. */
+    private NetworkEngine startNetwork(DnsjavaClient client) {
+        io.portcullis.network.NetworkSettings ns = config.network();
+        NetworkEngine engine = new NetworkEngine(client, ns, io.portcullis.network.MmdbSource.open(ns.mmdbFiles(),
+                w -> LOGGER.warn("Portcullis: {}", w), ns.mmdbCheckInterval()), new NetworkLog(metrics, decisionLog));
+        engine.start();
+        return engine;
     }
 
     /**
@@ -212,6 +232,10 @@ public class PortcullisRuntime {
             nameservers.close();
         }
         decisionLog.close();
+        NetworkEngine n = network;
+        if (n != null) {
+            n.close();
+        }
         if (dnsbl != null) {
             try {
                 dnsbl.close();
@@ -286,7 +310,151 @@ public class PortcullisRuntime {
         if (nameservers != null && !MailAttributes.checks(mail).contains(NameserverChecker.CHECK)) {
             MailAttributes.storeFindings(mail, NameserverChecker.CHECK, nameservers.findings(mail));
         }
+        if (config.network().scoresAnything() && !MailAttributes.checks(mail).contains(NetworkEngine.CHECK)) {
+            MailAttributes.storeFindings(mail, NetworkEngine.CHECK, networkFindings(mail));
+        }
         return MailAttributes.findings(mail);
+    }
+
+    // --- network owner -------------------------------------------------------------------------------------------
+
+    /**
+     * The network owner check: {@code lookup(InetAddress)} gives the owner of an address (cached by prefix),
+     * {@code findings(report)} the configured policies' findings. Null when {@code network.enabled} is false.
+     * Created at boot when a network policy scores; otherwise (a {@code FromNetwork} matcher asking about ASNs or
+     * countries without any policy) on first use.
+     */
+    public NetworkEngine network() {
+        NetworkEngine n = network;
+        if (n != null || !config.network().enabled() || closed.get()) {
+            return n;
+        }
+        synchronized (this) {
+            if (network == null) {
+                network = startNetwork(adHocDns());
+            }
+            return network;
+        }
+    }
+
+    /**
+     * The SMTP connect-time call: the network findings of a client address (start it at connect, beside the lists;
+     * never blocks). Completes at once with an empty list when the address is null, {@code network.enabled} is false
+     * or no network policy is configured; an unknown owner (timeout, SERVFAIL, suspended zone) gives an empty list.
+     * Never completes exceptionally. At end of DATA, store the result with
+     * {@code MailAttributes.storeFindings(mail, NetworkEngine.CHECK, findings)} so the pipeline does not ask again.
+     */
+    public CompletableFuture<List<Finding>> networkFindings(java.net.InetAddress client) {
+        if (client == null || !config.network().scoresAnything()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        NetworkEngine n = network();
+        return n == null ? CompletableFuture.completedFuture(List.of()) : n.clientFindings(client);
+    }
+
+    /**
+     * The network owners of the mail's client address and (when the client is a trusted relay, as for the lists) of
+     * the first untrusted Received hop: read from attribute {@value MailAttributes#NETWORK_NAME} when an earlier stage
+     * stored them, else looked up now (within the DNS budget) and stored. Empty when the check is off or the mail has
+     * no client to judge (authenticated, authorised network, made by a mailet). Never throws.
+     */
+    public List<MailAttributes.NetworkOwner> networkOwners(Mail mail) {
+        if (MailAttributes.hasNetwork(mail)) {
+            return MailAttributes.network(mail);
+        }
+        NetworkEngine n = network();
+        if (n == null) {
+            return List.of();
+        }
+        List<MailAttributes.NetworkOwner> out = new ArrayList<>();
+        try {
+            io.portcullis.dnsbl.DnsblTargets targets = MailTargets.of(mail, config.dnsbl());
+            List<String> ids = new ArrayList<>();
+            List<java.net.InetAddress> addresses = new ArrayList<>();
+            List<CompletableFuture<io.portcullis.network.NetworkReport>> pending = new ArrayList<>();
+            for (Map.Entry<io.portcullis.dnsbl.Identity, java.net.InetAddress> e : targets.addresses().entrySet()) {
+                ids.add(e.getKey().id());
+                addresses.add(e.getValue());
+                pending.add(n.lookup(e.getValue()));
+            }
+            long deadline = System.nanoTime() + config.dns().budget().toNanos();
+            for (int i = 0; i < pending.size(); i++) {
+                io.portcullis.network.NetworkReport r;
+                try {
+                    r = pending.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    r = io.portcullis.network.NetworkReport.unknown(addresses.get(i), "",
+                            "no answer within dns.budget-ms");
+                }
+                out.add(new MailAttributes.NetworkOwner(ids.get(i), r));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOGGER.warn("Portcullis: network owner lookup failed for mail {}; treating it as unknown", safeName(mail),
+                    e);
+        }
+        MailAttributes.storeNetwork(mail, out);
+        return out;
+    }
+
+    /** The policies' findings for the mail's network owners (see {@link #networkOwners}). */
+    private List<Finding> networkFindings(Mail mail) {
+        NetworkEngine n = network();
+        if (n == null) {
+            return List.of();
+        }
+        List<Finding> out = new ArrayList<>();
+        for (MailAttributes.NetworkOwner o : networkOwners(mail)) {
+            out.addAll(n.findings(o.report(), o.identity()));
+        }
+        return out;
+    }
+
+    /** Counts lookups and failures; logs self-test state changes loudly. */
+    private static final class NetworkLog implements NetworkEngine.Listener {
+        private final Metrics metrics;
+        private final io.portcullis.log.DecisionLog log;
+
+        NetworkLog(Metrics metrics, io.portcullis.log.DecisionLog log) {
+            this.metrics = metrics;
+            this.log = log;
+        }
+
+        @Override
+        public void looked(io.portcullis.network.NetworkReport report, boolean cached) {
+            metrics.networkLookup(report, cached);
+        }
+
+        private void event(String event, String zone, String why) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("event", event);
+            m.put("list", "network:" + zone);
+            m.put("zone", zone);
+            if (why != null) {
+                m.put("why", io.portcullis.json.Text.headerSafe(why, 200));
+            }
+            log.offerEvent("dns", m);
+        }
+
+        @Override
+        public void suspended(String zone, String why) {
+            LOGGER.error("Portcullis: network owner zone {} SUSPENDED by its self-test: {}. Its lookups count as "
+                    + "'unknown' until a later self-test passes.", zone, why);
+            metrics.networkSuspended();
+            event("suspended", zone, why);
+        }
+
+        @Override
+        public void resumed(String zone) {
+            LOGGER.warn("Portcullis: network owner zone {} passed its self-test again and is back in service", zone);
+            event("resumed", zone, null);
+        }
+
+        @Override
+        public void inconclusive(String zone, String why) {
+            LOGGER.info("Portcullis: self-test of network owner zone {} inconclusive ({}); state unchanged", zone, why);
+        }
     }
 
     /**

@@ -40,6 +40,8 @@ final class Conn implements LineGate.Holds {
     CompletableFuture<List<ListResult>> rdnsLists = none();
     CompletableFuture<List<ListResult>> heloLists = none();
     CompletableFuture<Boolean> remembered = CompletableFuture.completedFuture(false);
+    /** The network owner's findings (ASN, country, registry, AS name policies); unknown: empty. */
+    CompletableFuture<List<Finding>> network = CompletableFuture.completedFuture(List.of());
     String helo;
     CompletableFuture<List<ListResult>> senderLists = none();
     String senderDomain;
@@ -83,12 +85,12 @@ final class Conn implements LineGate.Holds {
     }
 
     CompletableFuture<Void> connectionEvidence() {
-        return CompletableFuture.allOf(clientLists, rdns, rdnsLists, heloLists, remembered, allowedByName);
+        return CompletableFuture.allOf(clientLists, rdns, rdnsLists, heloLists, remembered, allowedByName, network);
     }
 
     private boolean connectionDone() {
         return clientLists.isDone() && rdns.isDone() && rdnsLists.isDone() && heloLists.isDone()
-                && remembered.isDone() && allowedByName.isDone();
+                && remembered.isDone() && allowedByName.isDone() && network.isDone();
     }
 
     private CompletableFuture<Void> transactionEvidence() {
@@ -173,6 +175,7 @@ final class Conn implements LineGate.Holds {
             b.findings(DnsblChecker.findings(results));
             b.findings(smtpFindings(greetingScore));
             b.findings(nameserverFindings());
+            b.findings(networkFindings());
         }
         b.remembered(Boolean.TRUE.equals(remembered.getNow(false)));
         b.overCap(Boolean.TRUE.equals(ptrOverCap.getNow(false)));
@@ -204,6 +207,11 @@ final class Conn implements LineGate.Holds {
         }
         return List.of(new Finding(io.portcullis.config.ModeSettings.SMTP_CHECK,
                 io.portcullis.config.ModeSettings.PREGREET, greetingScore, "client talked before the greeting"));
+    }
+
+    /** The network owner's findings once in (a dead ASN zone: none, and never a reason to wait past the budget). */
+    List<Finding> networkFindings() {
+        return network.isDone() ? network.getNow(List.of()) : List.of();
     }
 
     List<Finding> nameserverFindings() {

@@ -45,6 +45,11 @@ final class MessageFindings {
             all.addAll(smtpFindings);
         }
         all.addAll(attachNameservers(conn, mail));
+        if (judgeClient && conn.network.isDone()) {
+            List<Finding> network = conn.networkFindings();
+            MailAttributes.storeFindings(mail, io.portcullis.network.NetworkEngine.CHECK, network);
+            all.addAll(network);
+        }
         return all;
     }
 

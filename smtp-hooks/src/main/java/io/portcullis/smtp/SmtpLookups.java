@@ -78,6 +78,7 @@ final class SmtpLookups {
         if (s.tarpitRemembered || s.rejectRemembered) {
             conn.remembered = memory.isRemembered(conn.client);
         }
+        conn.network = runtime.networkFindings(conn.client);
     }
 
     /** At HELO: the HELO name's lists (a host name, not an address literal). */
