@@ -14,8 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * AS64510 (listed, weight 20: over the reject threshold 15), 127.0.0.4 is assigned to BR (listed, weight 12: the
  * tarpit band 10..15), 127.0.0.1 has no route, 127.0.0.9's ASN lookup never answers.
  */
-@Disabled("wired by the lead: PortcullisSmtpHandler must start runtime.networkFindings(client) at connect and count "
-        + "the findings in its Evidence")
 class NetworkOwnerIT {
     private static final String USER = PortcullisServer.DEMO_USER;
     static final int DELAY = 800;
