@@ -71,7 +71,7 @@ public final class DnsblChecker {
         for (Map.Entry<Identity, InetAddress> e : targets.addresses().entrySet()) {
             ipIds.add(e.getKey());
             ips.add(e.getValue());
-            ipTexts.add(e.getValue().getHostAddress());
+            ipTexts.add(com.google.common.net.InetAddresses.toAddrString(e.getValue()));
             reversed.add(allow.contains(e.getValue()) ? null : QueryNames.reverse(e.getValue()));
         }
         List<Identity> nameIds = new ArrayList<>();

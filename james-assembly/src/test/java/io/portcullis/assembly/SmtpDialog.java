@@ -28,6 +28,13 @@ final class SmtpDialog implements AutoCloseable {
         return new SmtpDialog(s);
     }
 
+    /** Connects from {@code client} to {@code server} (e.g. an IPv6 client to the IPv6 loopback). */
+    static SmtpDialog connect(InetAddress client, InetAddress server, int port) throws IOException {
+        Socket s = new Socket(server, port, client, 0);
+        s.setSoTimeout(60_000);
+        return new SmtpDialog(s);
+    }
+
     static SmtpDialog connect(String client, int port) throws IOException {
         return connect(InetAddress.getByName(client), port);
     }

@@ -28,6 +28,7 @@ final class TestJames {
     private boolean greetingTest;
     private boolean dropSampleLists;
     private String authorizedAddresses;
+    private String smtpBind = "127.0.0.1:0";
     private final List<String> properties = new ArrayList<>();
     private final java.util.Map<String, String> confFiles = new java.util.LinkedHashMap<>();
     private final List<String[]> edits = new ArrayList<>();
@@ -57,6 +58,15 @@ final class TestJames {
     /** Clients of these networks may relay (smtpserver.xml's {@code authorizedAddresses}). */
     TestJames authorizedAddresses(String networks) {
         authorizedAddresses = networks;
+        return this;
+    }
+
+    /**
+     * The SMTP server's {@code <bind>}. James 3.8.1 splits it at ':', so it cannot name an IPv6 address; its
+     * {@code 0.0.0.0} is the JVM's dual-stack wildcard, which IPv6 clients (on loopback) reach too.
+     */
+    TestJames smtpBind(String hostPort) {
+        smtpBind = hostPort;
         return this;
     }
 
@@ -102,7 +112,7 @@ final class TestJames {
 
     /** Prepares the working directory and starts James. */
     GuiceJamesServer start() throws Exception {
-        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), dir, "127.0.0.1:0", "127.0.0.1:0", null);
+        WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), dir, smtpBind, "127.0.0.1:0", null);
         if (smtpHandler) {
             assertThat(WorkingDirectory.enableSmtpHandler(dir)).as("the SMTP handler line in smtpserver.xml").isTrue();
         }

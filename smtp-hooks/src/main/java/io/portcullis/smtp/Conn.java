@@ -163,7 +163,7 @@ final class Conn implements LineGate.Holds {
      */
     SmtpEvidence evidence(Exemption exemption, double greetingScore, List<Finding> messageFindings) {
         SmtpEvidence.Builder b = SmtpEvidence.builder().exemption(exemption)
-                .client(client == null ? "" : client.getHostAddress());
+                .client(client == null ? "" : com.google.common.net.InetAddresses.toAddrString(client));
         List<ListResult> results = new ArrayList<>();
         addLists(b, results, clientLists, true);
         addLists(b, results, rdnsLists, false);

@@ -118,13 +118,13 @@ final class DecisionRecorder {
     private static Decision base(SMTPSession session, Conn conn, Stage stage, String action, String messageId) {
         Decision d = Decision.of(stage.id(), action);
         if (conn != null && conn.client != null) {
-            d.client(conn.client.getHostAddress());
+            d.client(com.google.common.net.InetAddresses.toAddrString(conn.client));
             if (conn.rdns.isDone()) {
                 d.rdns(conn.rdns.getNow(null));
             }
             d.helo(conn.helo);
         } else if (session.getRemoteAddress() != null && session.getRemoteAddress().getAddress() != null) {
-            d.client(session.getRemoteAddress().getAddress().getHostAddress());
+            d.client(com.google.common.net.InetAddresses.toAddrString(session.getRemoteAddress().getAddress()));
         }
         Optional<MaybeSender> sender = session.getAttachment(SMTPSession.SENDER, ProtocolSession.State.Transaction);
         if (sender.isPresent()) {

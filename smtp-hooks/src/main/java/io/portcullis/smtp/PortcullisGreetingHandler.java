@@ -282,7 +282,7 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
                 PREGREET.incrementAndGet();
                 String text = Text.headerSafe(new String(line, StandardCharsets.ISO_8859_1).trim(), 60);
                 LOGGER.info("Portcullis: pregreet from {}: '{}' {} ms after connect ({})",
-                        conn.client.getHostAddress(), text,
+                        com.google.common.net.InetAddresses.toAddrString(conn.client), text,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectNanos),
                         drop ? "dropped" : "flagged");
             }
