@@ -89,13 +89,22 @@ class MetricsIT {
             assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("550 5.7.1");
         }
 
-        // A tarpitted connection held: after its EHLO reply, its next read waits DELAY ms.
-        String during;
+        // A tarpitted connection held: MAIL waits for its evidence, so its reply starts the tarpit; the RCPT line
+        // that follows is held DELAY ms, during which both gauges count it.
+        String during = null;
         try (SmtpDialog held = SmtpDialog.connect("127.0.0.4", smtpPort)) {
             assertThat(held.greeting()).startsWith("220");
             assertThat(held.command("EHLO client.example.net")).startsWith("250");
-            during = scrape(webAdminPort);
             assertThat(held.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            long sent = System.nanoTime();
+            held.write("RCPT TO:<" + USER + ">\r\n");
+            while (System.nanoTime() - sent < DELAY * 1_000_000L / 2) {
+                during = scrape(webAdminPort);
+                if (value(during, "portcullis_smtp_paused_connections").orElse(0) >= 1) {
+                    break;
+                }
+            }
+            assertThat(held.reply()).startsWith("250");
         }
         assertThat(valueOf(during, "portcullis_tarpit_connections")).isGreaterThanOrEqualTo(1);
         assertThat(valueOf(during, "portcullis_smtp_paused_connections")).isGreaterThanOrEqualTo(1);
