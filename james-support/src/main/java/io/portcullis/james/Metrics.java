@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       (answered from the cache or joined to the same question in flight), {@code portcullis_dns_timeout} (no
  *       answer within {@code dns.timeout-ms}), {@code portcullis_dns_servfail}, {@code portcullis_dns_error}
  *       (another response code such as REFUSED, a transport failure, an invalid name, or over
- *       {@code dns.max-in-flight}).</li>
+ *       {@code dns.max-in-flight});</li>
+ *   <li>{@code portcullis_tarpit_remember_failed}: addresses the {@code Tarpit} mailet could not remember (the
+ *       tarpit store failed or was unavailable).</li>
  * </ul>
  *
  * <p>Timer: {@code portcullis_dns_answer}, the time from a question sent to its server's answer (any response code;
@@ -104,7 +106,7 @@ final class Metrics implements DecisionLog.Listener, DnsEvents {
         }
     }
 
-    private void count(String name) {
+    void count(String name) {
         if (factory != null) {
             factory.generate(name).increment();
         }
