@@ -2,7 +2,6 @@ package io.portcullis.dns;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,55 +78,21 @@ public final class DnsSettings {
      * @throws IllegalArgumentException naming the value
      */
     public static InetSocketAddress parseServer(String spec) {
-        String s = Objects.requireNonNull(spec, "server").trim();
-        String host = s;
-        int port = 53;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("bad DNS server '" + spec + "': missing ]");
-            }
-            host = s.substring(1, close);
-            String rest = s.substring(close + 1);
-            if (rest.startsWith(":")) {
-                port = parsePort(spec, rest.substring(1));
-            } else if (!rest.isEmpty()) {
-                throw new IllegalArgumentException("bad DNS server '" + spec + "'");
-            }
-        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
-            host = s.substring(0, s.indexOf(':'));
-            port = parsePort(spec, s.substring(s.indexOf(':') + 1));
-        }
-        if (!isIpLiteral(host)) {
-            throw new IllegalArgumentException("bad DNS server '" + spec + "': expected an IP address");
-        }
+        Objects.requireNonNull(spec, "server");
+        io.portcullis.net.HostPort hp;
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
+            hp = io.portcullis.net.HostPort.parse(spec, 53);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad DNS server '" + spec + "': " + e.getMessage(), e);
         }
-    }
-
-    private static int parsePort(String spec, String p) {
-        try {
-            int port = Integer.parseInt(p);
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
+        if (!hp.isIpLiteral()) {
+            // a resolver cannot be found by name (and 999.1.1.1 must not become a host-name lookup)
+            throw new IllegalArgumentException("bad DNS server '" + spec + "': expected an IP address");
+        }
+        if (hp.port() < 1) {
             throw new IllegalArgumentException("bad DNS server '" + spec + "': port must be 1..65535");
         }
-    }
-
-    static boolean isIpLiteral(String host) {
-        if (host.isEmpty()) {
-            return false;
-        }
-        if (host.indexOf(':') >= 0) {
-            return host.matches("[0-9A-Fa-f:.]+");
-        }
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        return hp.socketAddress();
     }
 
     /** Servers among {@link #servers()} that are well-known public resolvers. */
