@@ -94,7 +94,7 @@ public final class HostPort {
                 throw bad(spec, defaultPort, "'" + host + "' is neither an address nor a host name");
             }
         }
-        return new HostPort(a instanceof Inet6Address ? a.getHostAddress().replaceFirst("%.*$", "") : host, p, a);
+        return new HostPort(a instanceof Inet6Address ? host.toLowerCase(Locale.ROOT) : host, p, a);
     }
 
     private static IllegalArgumentException bad(String spec, int defaultPort, String why) {
@@ -134,7 +134,7 @@ public final class HostPort {
         }
     }
 
-    /** The host: a name, or an address in its text form (IPv6 without brackets). */
+    /** The host: a name, or an address as written (IPv6 without brackets, lower case). */
     public String host() {
         return host;
     }

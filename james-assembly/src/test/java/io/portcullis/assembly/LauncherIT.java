@@ -70,7 +70,7 @@ class LauncherIT {
         assertThat(firstLine(v6, smtp)).startsWith("220 ");
         assertThat(firstLine(v6, imap)).startsWith("* OK");
         assertThat(Files.readString(work.resolve("conf").resolve("smtpserver.xml")))
-                .contains("<bind>[0:0:0:0:0:0:0:1]:0</bind>");
+                .contains("<bind>[::1]:0</bind>");
     }
 
     private static int request(String method, String path, String body) throws Exception {

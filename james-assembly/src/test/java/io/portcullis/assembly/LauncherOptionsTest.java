@@ -16,10 +16,10 @@ class LauncherOptionsTest {
     void ipv6LiteralsAreAcceptedInEveryHostPortOption() {
         PortcullisServer.Options o = parse("--smtp", "[::1]:2525", "--imap", "[::1]:1143", "--dns", "[::1]:53,127.0.0.1:53",
                 "--metrics", "[::1]:8000");
-        assertThat(o.smtp).isEqualTo("[0:0:0:0:0:0:0:1]:2525");
-        assertThat(o.imap).isEqualTo("[0:0:0:0:0:0:0:1]:1143");
-        assertThat(o.dns).containsExactly("[0:0:0:0:0:0:0:1]:53", "127.0.0.1:53");
-        assertThat(o.metrics).isEqualTo("[0:0:0:0:0:0:0:1]:8000");
+        assertThat(o.smtp).isEqualTo("[::1]:2525");
+        assertThat(o.imap).isEqualTo("[::1]:1143");
+        assertThat(o.dns).containsExactly("[::1]:53", "127.0.0.1:53");
+        assertThat(o.metrics).isEqualTo("[::1]:8000");
         assertThatThrownBy(() -> parse("--smtp", "::1:2525")).hasMessageContaining("--smtp")
                 .hasMessageContaining("::1:2525");
     }
