@@ -12,8 +12,11 @@ import java.util.stream.Stream;
 
 /** Finding and reading message files for the offline commands. */
 final class MessageFiles {
-    /** Header checks never look past the header block; reading more of a file is wasted work. */
-    static final int READ_LIMIT = 1 << 20;
+    /**
+     * Header checks never look past the header block; reading more of a file is wasted work. One octet more than
+     * the checker examines, so a header over the limit is seen as such.
+     */
+    static final int READ_LIMIT = io.portcullis.headers.HeaderInput.READ_LIMIT;
 
     private MessageFiles() {
     }

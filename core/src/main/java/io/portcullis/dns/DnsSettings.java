@@ -2,8 +2,6 @@ package io.portcullis.dns;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import org.xbill.DNS.Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,64 +86,21 @@ public final class DnsSettings {
      * @throws IllegalArgumentException naming the value
      */
     public static InetSocketAddress parseServer(String spec) {
-        String s = Objects.requireNonNull(spec, "server").trim();
-        String host = s;
-        int port = 53;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("bad DNS server '" + spec + "': missing ]");
-            }
-            host = s.substring(1, close);
-            String rest = s.substring(close + 1);
-            if (rest.startsWith(":")) {
-                port = parsePort(spec, rest.substring(1));
-            } else if (!rest.isEmpty()) {
-                throw new IllegalArgumentException("bad DNS server '" + spec + "'");
-            }
-            if (host.indexOf(':') < 0) {
-                throw new IllegalArgumentException("bad DNS server '" + spec + "': brackets are for IPv6 addresses");
-            }
-        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
-            host = s.substring(0, s.indexOf(':'));
-            port = parsePort(spec, s.substring(s.indexOf(':') + 1));
-        }
-        byte[] bytes = literal(host);
-        if (bytes == null) {
-            throw new IllegalArgumentException("bad DNS server '" + spec + "': expected an IP address");
-        }
+        Objects.requireNonNull(spec, "server");
+        io.portcullis.net.HostPort hp;
         try {
-            return new InetSocketAddress(InetAddress.getByAddress(bytes), port);
-        } catch (UnknownHostException e) {
+            hp = io.portcullis.net.HostPort.parse(spec, 53);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad DNS server '" + spec + "': " + e.getMessage(), e);
         }
-    }
-
-    /** The bytes of an IPv4 (dotted quad, each part 0..255) or IPv6 literal, or null; never a lookup. */
-    static byte[] literal(String host) {
-        if (host.isEmpty()) {
-            return null;
+        if (!hp.isIpLiteral()) {
+            // a resolver cannot be found by name (and 999.1.1.1 must not become a host-name lookup)
+            throw new IllegalArgumentException("bad DNS server '" + spec + "': expected an IP address");
         }
-        if (host.indexOf(':') >= 0) {
-            return host.matches("[0-9A-Fa-f:.]+") ? Address.toByteArray(host, Address.IPv6) : null;
-        }
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? Address.toByteArray(host, Address.IPv4) : null;
-    }
-
-    private static int parsePort(String spec, String p) {
-        try {
-            int port = Integer.parseInt(p);
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
+        if (hp.port() < 1) {
             throw new IllegalArgumentException("bad DNS server '" + spec + "': port must be 1..65535");
         }
-    }
-
-    static boolean isIpLiteral(String host) {
-        return literal(host) != null;
+        return hp.socketAddress();
     }
 
     /** Servers among {@link #servers()} that are well-known public resolvers. */

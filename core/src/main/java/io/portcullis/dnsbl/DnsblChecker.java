@@ -208,7 +208,7 @@ public final class DnsblChecker {
                 "answer not selected by filter " + list.filter());
     }
 
-    /** Findings for the LISTED results: check {@value #CHECK}, rule = list id, score = weight. */
+    /** Findings for the LISTED results: check {@value #CHECK}, rule = list id, zone = its zone, score = weight. */
     public static List<Finding> findings(List<ListResult> results) {
         List<Finding> out = new ArrayList<>();
         for (ListResult r : results) {
@@ -224,7 +224,7 @@ public final class DnsblChecker {
             if (!r.reason().isEmpty()) {
                 d.append(": ").append(r.reason());
             }
-            out.add(new Finding(CHECK, r.list().id(), r.weight(), d.toString()));
+            out.add(new Finding(CHECK, r.list().id(), r.weight(), d.toString(), r.list().zone()));
         }
         return out;
     }

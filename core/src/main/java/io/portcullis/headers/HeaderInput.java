@@ -14,6 +14,14 @@ import java.util.Optional;
  * Immutable; the array is copied.
  */
 public final class HeaderInput {
+    /** At most this many octets of header (separator included) are examined (1 MiB); past it, HEADER_TOO_LARGE. */
+    public static final int MAX_HEADER_BYTES = 1 << 20;
+    /**
+     * How many octets a caller reads to hand over a header block: one more than {@link #MAX_HEADER_BYTES}, so the
+     * checker can tell a header of exactly the limit (complete) from one over it (too large).
+     */
+    public static final int READ_LIMIT = MAX_HEADER_BYTES + 1;
+
     private final byte[] raw;
     private final Instant arrivalTime;
     private final boolean smtpUtf8;

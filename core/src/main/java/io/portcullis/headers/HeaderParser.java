@@ -13,8 +13,8 @@ import java.util.List;
  * line), at the end of the input, or at a limit.
  */
 final class HeaderParser {
-    /** At most this many octets of header are examined (1 MiB). */
-    static final int MAX_HEADER_BYTES = 1 << 20;
+    /** At most this many octets of header are examined (1 MiB); callers read one more to show it is exceeded. */
+    static final int MAX_HEADER_BYTES = HeaderInput.MAX_HEADER_BYTES;
     /** At most this many fields are read. */
     static final int MAX_FIELDS = 2_000;
     /** RFC 5322 2.1.1: a line MUST NOT exceed 998 characters, excluding the CRLF. */
@@ -75,6 +75,11 @@ final class HeaderParser {
                 pos = i + 1;
             } else {
                 pos = limit;
+                if (limit < n) {
+                    // The limit cut this line: it is not judged (a field, a continuation or the separator's CR).
+                    end = ParsedHeader.End.LIMIT;
+                    break;
+                }
             }
             int len = contentEnd - lineStart;
             if (len > MAX_LINE_LENGTH) {

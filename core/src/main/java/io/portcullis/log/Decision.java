@@ -21,7 +21,8 @@ import java.util.Map;
  * <em>would</em> have been done), {@code reason} (a short category: {@code score}, {@code pregreet},
  * {@code remembered}, {@code dns-unknown}, {@code tarpit-full}; {@code remember} for the
  * {@code Tarpit} mailet), {@code score}, {@code findings} ({@code check}, {@code rule},
- * {@code weight}, {@code reason}; {@code observe: true} for a finding of a check in observe mode, which did not
+ * {@code weight}, {@code reason}, {@code zone} for a DNS list's finding (its zone; lines written before it have
+ * none); {@code observe: true} for a finding of a check in observe mode, which did not
  * count), {@code reply} (the SMTP reply sent, or that would have been sent).
  */
 public final class Decision {
@@ -226,6 +227,9 @@ public final class Decision {
             fm.put("rule", Text.headerSafe(f.rule(), 80));
             fm.put("weight", f.score());
             fm.put("reason", Text.headerSafe(f.detail(), REASON_MAX));
+            if (!f.zone().isEmpty()) {
+                fm.put("zone", Text.headerSafe(f.zone(), 255));
+            }
             if (observedOnes) {
                 fm.put("observe", Boolean.TRUE);
             }

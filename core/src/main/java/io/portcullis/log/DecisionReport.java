@@ -62,9 +62,25 @@ public final class DecisionReport {
         private final Map<String, Long> hours = new TreeMap<>();
         private final Map<String, Long> senders = new HashMap<>();
         private final Map<String, Long> refusedStages = new HashMap<>();
+        /** The zones recorded for each list id (of DNS lists and nameserver lists), in sorted order. */
+        private final Map<String, TreeSet<String>> zones = new HashMap<>();
 
         long decisions() {
             return decisions;
+        }
+
+        private void zone(String list, String zone) {
+            if (zone != null && !zone.isEmpty()) {
+                zones.computeIfAbsent(list, k -> new TreeSet<>()).add(zone);
+            }
+        }
+
+        /** Counts per list id, keyed by the list's name in the reports ({@link #listName}). */
+        private Map<String, Long> named(Map<String, Long> byId) {
+            Map<String, Long> out = new HashMap<>();
+            byId.forEach((id, n) -> out.merge(listName(id, zones.containsKey(id) ? String.join(", ", zones.get(id))
+                    : null), n, Long::sum));
+            return out;
         }
 
         long refusals() {
@@ -193,8 +209,8 @@ public final class DecisionReport {
             return;
         }
         if ("dns".equals(type)) {
-            dnsHealth.merge(orElse(str(m, "event"), "?") + " " + orElse(str(m, "list"), "?") + " ("
-                    + node + ")", 1L, Long::sum);
+            dnsHealth.merge(orElse(str(m, "event"), "?") + " " + listName(orElse(str(m, "list"), "?"), str(m, "zone"))
+                    + " (" + node + ")", 1L, Long::sum);
             return;
         }
         if (type != null) {
@@ -235,12 +251,14 @@ public final class DecisionReport {
             switch (check) {
                 case "dnsbl":
                     side.lists.merge(rule, 1L, Long::sum);
+                    side.zone(rule, str(f, "zone"));
                     break;
                 case "headers":
                     side.rules.merge(rule, 1L, Long::sum);
                     break;
                 case "nameservers":
                     side.nameservers.merge(rule, 1L, Long::sum);
+                    side.zone(rule, str(f, "zone"));
                     break;
                 default:
                     side.rules.merge(check + " " + rule, 1L, Long::sum);
@@ -302,6 +320,16 @@ public final class DecisionReport {
             }
         }
         return false;
+    }
+
+    /**
+     * A list as the reports name it: its id and the zone(s) the lines recorded for it ({@code cli1 (bl.example)}),
+     * so that an ad-hoc id such as {@code cli1} says which list it was (an id used for several zones over the period
+     * names them all). Lines written before zones were recorded count under the id, named by the zones other lines
+     * give it; with none, the id alone.
+     */
+    static String listName(String id, String zone) {
+        return zone == null || zone.isEmpty() || zone.equals(id) ? id : id + " (" + zone + ")";
     }
 
     /** The client's network: {@code a.b.c.0/24} for IPv4, {@code x:x:x:x::/64} for IPv6. */
@@ -430,9 +458,9 @@ public final class DecisionReport {
         }
         table(out, "by reason", rows(s.reasons, TOP));
         table(out, "by stage", rows(s.refusedStages, TOP));
-        table(out, "by list", rows(s.lists, TOP));
+        table(out, "by list", rows(s.named(s.lists), TOP));
         table(out, "by rule", rows(s.rules, TOP));
-        table(out, "by nameserver", rows(s.nameservers, TOP));
+        table(out, "by nameserver", rows(s.named(s.nameservers), TOP));
         table(out, "by client network", rows(s.networks, TOP));
         table(out, "by ASN", rows(s.asns, TOP));
         table(out, "by country", rows(s.countries, TOP));

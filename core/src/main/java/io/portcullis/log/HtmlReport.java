@@ -16,7 +16,12 @@ import java.util.Map;
  */
 final class HtmlReport {
     /** Longest label drawn in a chart (the full text is in the table and the bar's tooltip). */
-    static final int LABEL_MAX = 32;
+    static final int LABEL_MAX = 64;
+    /**
+     * Width allowed per label character in the 12px chart font: more than the widest capitals and digits of common
+     * sans-serif fonts need, so a label measured this way fits its chart.
+     */
+    static final int CHAR_W = 9;
 
     private static final String CSS = ""
             + "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;margin:2em auto;"
@@ -132,39 +137,47 @@ final class HtmlReport {
         out.append("</table>\n");
     }
 
-    /** Horizontal bars, one per row (the "(n more)" row left out), scaled to the largest. */
+    /**
+     * Horizontal bars, one per row (the "(n more)" row left out), scaled to the largest. Each label is written on
+     * its own line above its bar, from the left edge, and the chart is as wide as its longest label needs, so a long
+     * rule or list name is never cut (a label right-aligned before the bars lost its start past the left edge).
+     */
     private static void barChart(StringBuilder out, String title, List<Row> rows) {
         long max = 1;
         int n = 0;
+        int longest = 0;
         for (Row row : rows) {
             if (!row.more) {
                 max = Math.max(max, row.count);
                 n++;
+                String label = shorten(row.key);
+                longest = Math.max(longest, label.codePointCount(0, label.length()));
             }
         }
-        int labelW = 230;
+        int left = 2;
         int barW = 300;
-        int rowH = 22;
-        int w = labelW + barW + 60;
-        int h = n * rowH + 8;
+        int labelH = 15;
+        int barH = 14;
+        int rowH = labelH + barH + 7;
+        int w = Math.max(left + barW + 60, left + longest * CHAR_W + 8);
+        int h = n * rowH + 6;
         svgOpen(out, w, h, title);
-        int y = 4;
+        int y = 2;
         for (Row row : rows) {
             if (row.more) {
                 continue;
             }
             int len = scale(row.count, max, barW);
             out.append("<g><title>").append(esc(row.key)).append(": ").append(row.count).append("</title>");
-            out.append("<text class=\"lbl\" x=\"").append(labelW - 6).append("\" y=\"").append(y + 15)
-                    .append("\" text-anchor=\"end\">").append(esc(shorten(row.key))).append("</text>");
-            out.append("<rect class=\"bar\" x=\"").append(labelW).append("\" y=\"").append(y + 2)
-                    .append("\" width=\"").append(len).append("\" height=\"").append(rowH - 6).append("\"/>");
-            out.append("<text class=\"cnt\" x=\"").append(labelW + len + 5).append("\" y=\"").append(y + 15)
+            out.append("<text class=\"lbl\" x=\"").append(left).append("\" y=\"").append(y + 12).append("\">")
+                    .append(esc(shorten(row.key))).append("</text>");
+            out.append("<rect class=\"bar\" x=\"").append(left).append("\" y=\"").append(y + labelH)
+                    .append("\" width=\"").append(len).append("\" height=\"").append(barH).append("\"/>");
+            out.append("<text class=\"cnt\" x=\"").append(left + len + 5).append("\" y=\"").append(y + labelH + 11)
                     .append("\">").append(row.count).append("</text></g>\n");
             y += rowH;
         }
-        out.append("<line class=\"axis\" x1=\"").append(labelW).append("\" y1=\"2\" x2=\"").append(labelW)
-                .append("\" y2=\"").append(h - 2).append("\"/>\n</svg>\n");
+        out.append("</svg>\n");
     }
 
     /** Vertical bars for the 24 hours of the day (UTC), empty hours included. */

@@ -207,7 +207,7 @@ public final class NameserverChecker {
                     if (!r.reason().isEmpty()) {
                         d.append(": ").append(Text.headerSafe(r.reason(), MAX_REASON));
                     }
-                    hits.add(new NsHit(sourceOf(list), target, r.weight(), d.toString()));
+                    hits.add(new NsHit(sourceOf(list), target, r.weight(), d.toString(), list.zone()));
                 } else if (r.status() == ListStatus.UNKNOWN || r.status() == ListStatus.BLOCKED) {
                     unknowns.add(list.zone() + " " + r.status().id() + " for " + target
                             + (r.reason().isEmpty() ? "" : ": " + Text.headerSafe(r.reason(), MAX_REASON)));
@@ -290,6 +290,7 @@ public final class NameserverChecker {
     public static List<Finding> findings(List<NsResult> results) {
         Map<String, List<String>> details = new LinkedHashMap<>();
         Map<String, Double> scores = new LinkedHashMap<>();
+        Map<String, String> zones = new LinkedHashMap<>();
         for (NsResult r : results) {
             if (r.status() != NsStatus.LISTED) {
                 continue;
@@ -298,13 +299,15 @@ public final class NameserverChecker {
             for (NsHit hit : r.hits()) {
                 details.computeIfAbsent(hit.source(), k -> new ArrayList<>()).add(who + "NS " + hit.explanation());
                 scores.merge(hit.source(), hit.score(), Math::max);
+                zones.putIfAbsent(hit.source(), hit.zone());
             }
         }
         List<Finding> out = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : details.entrySet()) {
             List<String> d = e.getValue();
             String detail = d.get(0) + (d.size() > 1 ? "; and " + (d.size() - 1) + " more" : "");
-            out.add(new Finding(CHECK, e.getKey(), scores.get(e.getKey()), Text.headerSafe(detail, MAX_DETAIL)));
+            out.add(new Finding(CHECK, e.getKey(), scores.get(e.getKey()), Text.headerSafe(detail, MAX_DETAIL),
+                    zones.get(e.getKey())));
         }
         return out;
     }

@@ -14,7 +14,21 @@ public final class NsHit {
     private final double score;
     private final String explanation;
 
+    /** The DNS zone when the source is a list ({@code ns-name:}/{@code ns-ip:}); empty otherwise. */
+    private final String zone;
+
     public NsHit(String source, String target, double score, String explanation) {
+        this(source, target, score, explanation, null);
+    }
+
+    /** The DNS zone of a list source ({@code ns-name:}/{@code ns-ip:}), empty for the local list and learned. */
+    public String zone() {
+        return zone;
+    }
+
+    /** A hit of a list source, which is in {@code zone}. */
+    public NsHit(String source, String target, double score, String explanation, String zone) {
+        this.zone = zone == null ? "" : zone;
         this.source = Objects.requireNonNull(source);
         this.target = Objects.requireNonNull(target);
         this.score = score;

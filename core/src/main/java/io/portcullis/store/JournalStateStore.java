@@ -1,11 +1,11 @@
 package io.portcullis.store;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 
 /**
  * The embedded, persistent {@link StateStore}: all state in memory (bounded), every change appended to a
@@ -41,14 +42,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Files (in one directory)</h2>
  * <ul>
- *   <li>{@code state.journal}: one line per recorded member, {@code EPOCH_SECONDS SET MEMBER}, set and
- *   member percent-encoded (bytes outside {@code !..~} and {@code %} itself). Appended with one
- *   {@code write} per record.</li>
+ *   <li>{@code state.journal}: one line per recorded member, {@code EPOCH_SECONDS SET MEMBER CRC}, set and
+ *   member percent-encoded (bytes outside {@code !..~} and {@code %} itself), CRC the CRC-32 of the text before
+ *   it (8 lowercase hex digits). Appended with one {@code write} per record.</li>
  *   <li>{@code state.snapshot}: the live entries in the same line format after a header line; written to
  *   {@code state.snapshot.tmp}, forced to disk, then renamed atomically over the old one; only then is the
  *   journal truncated. A crash at any point leaves a snapshot plus a journal whose replay is harmless,
- *   because recording is idempotent (the latest time wins). Lines that do not parse (a torn last line
- *   after a crash) are skipped and counted.</li>
+ *   because recording is idempotent (the latest time wins). A leftover {@code state.snapshot.tmp} is never
+ *   read (the next compaction overwrites it).</li>
+ * </ul>
+ * Reading is strict, so a crash or a damaged file never adds state: a last line without its newline (a torn
+ * write) is skipped, and so is every line whose CRC does not match or that does not parse; they are counted
+ * ({@link #skippedLines()}). Files written before checksums ({@code EPOCH SET MEMBER}, snapshot header
+ * {@code v1}) are still read; in a {@code v2} snapshot, and in a file after its first checksummed line, a line
+ * without a CRC is skipped.
+ * <ul>
  *   <li>{@code state.lock}: an exclusive OS file lock; a second store (another process or another instance
  *   in this JVM) on the same directory is refused.</li>
  * </ul>
@@ -75,7 +83,11 @@ public final class JournalStateStore implements StateStore {
     static final String JOURNAL = "state.journal";
     static final String SNAPSHOT = "state.snapshot";
     static final String LOCK = "state.lock";
-    private static final String HEADER = "# portcullis state snapshot v1";
+    /** Snapshot header; v2: every line carries a CRC. */
+    private static final String HEADER = "# portcullis state snapshot v2";
+    private static final String HEADER_V1 = "# portcullis state snapshot v1";
+    /** Lines longer than this are damage (a member is a name or an address): skipped without being buffered. */
+    static final int MAX_LINE = 1 << 20;
 
     /** Tunables; immutable. */
     public static final class Options {
@@ -238,28 +250,100 @@ public final class JournalStateStore implements StateStore {
     }
 
     private void replay(Path file) throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.US_ASCII))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            Lines lines = new Lines(in);
+            boolean first = true;
+            boolean checked = false; // from here on, lines must carry a CRC
             String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isEmpty() || line.startsWith("#")) {
+            while ((line = lines.next()) != null) {
+                if (!lines.terminated) {
+                    // a torn write: the record never completed, whatever its prefix looks like
+                    skippedLines.incrementAndGet();
+                    break;
+                }
+                if (first) {
+                    first = false;
+                    if (line.equals(HEADER)) {
+                        checked = true;
+                        continue;
+                    }
+                }
+                if (line.equals(HEADER) || line.equals(HEADER_V1) || line.isEmpty()) {
                     continue;
                 }
                 String[] f = line.split(" ", -1);
+                if (f.length == 4) {
+                    checked = true;
+                } else if (checked || f.length != 3) {
+                    skippedLines.incrementAndGet();
+                    continue;
+                }
                 long t;
                 try {
-                    t = f.length == 3 ? Long.parseLong(f[0]) : Long.MIN_VALUE;
+                    t = Long.parseLong(f[0]);
                 } catch (NumberFormatException e) {
                     t = Long.MIN_VALUE;
                 }
-                String set = f.length == 3 ? decode(f[1]) : null;
-                String member = f.length == 3 ? decode(f[2]) : null;
-                if (t == Long.MIN_VALUE || set == null || member == null || set.isEmpty() || member.isEmpty()) {
+                String set = decode(f[1]);
+                String member = decode(f[2]);
+                if (t == Long.MIN_VALUE || set == null || member == null || set.isEmpty() || member.isEmpty()
+                        || f.length == 4 && !f[3].equals(crc(line.substring(0, line.length() - f[3].length() - 1)))) {
                     skippedLines.incrementAndGet();
                     continue;
                 }
                 apply(set, member, t);
             }
+        }
+    }
+
+    /** The CRC-32 of a line's text, as written after it: 8 lowercase hex digits. */
+    static String crc(String text) {
+        CRC32 c = new CRC32();
+        c.update(text.getBytes(StandardCharsets.ISO_8859_1));
+        String hex = Long.toHexString(c.getValue());
+        return "00000000".substring(hex.length()) + hex;
+    }
+
+    /** One line of a state file in encoded form, with its CRC and newline. */
+    static String line(long t, String encodedSet, String encodedMember) {
+        String text = t + " " + encodedSet + " " + encodedMember;
+        return text + ' ' + crc(text) + '\n';
+    }
+
+    /**
+     * Lines of a state file, octet by octet (the format is printable ASCII): tells whether the last line ended with
+     * its newline, and skips over lines longer than {@link #MAX_LINE} without buffering them (returned as "").
+     */
+    private static final class Lines {
+        private final InputStream in;
+        private final StringBuilder sb = new StringBuilder(128);
+        boolean terminated;
+
+        Lines(InputStream in) {
+            this.in = in;
+        }
+
+        String next() throws IOException {
+            sb.setLength(0);
+            boolean tooLong = false;
+            boolean any = false;
+            int b;
+            while ((b = in.read()) >= 0) {
+                any = true;
+                if (b == '\n') {
+                    terminated = true;
+                    return tooLong ? "" : sb.toString();
+                }
+                if (sb.length() >= MAX_LINE) {
+                    tooLong = true;
+                    sb.setLength(0);
+                }
+                if (!tooLong) {
+                    sb.append((char) b);
+                }
+            }
+            terminated = false;
+            return any ? sb.toString() : null;
         }
     }
 
@@ -278,7 +362,7 @@ public final class JournalStateStore implements StateStore {
         for (String s : new LinkedHashSet<>(setNames)) {
             if (s != null && !s.isEmpty()) {
                 names.add(s);
-                lines.append(t).append(' ').append(encode(s)).append(' ').append(m).append('\n');
+                lines.append(line(t, encode(s), m));
             }
         }
         if (names.isEmpty()) {
@@ -453,12 +537,7 @@ public final class JournalStateStore implements StateStore {
             for (Map.Entry<String, Map<String, Long>> e : sets.entrySet()) {
                 String s = encode(e.getKey());
                 for (Map.Entry<String, Long> m : e.getValue().entrySet()) {
-                    w.write(Long.toString(m.getValue()));
-                    w.write(' ');
-                    w.write(s);
-                    w.write(' ');
-                    w.write(encode(m.getKey()));
-                    w.write('\n');
+                    w.write(line(m.getValue(), s, encode(m.getKey())));
                 }
             }
             w.flush();

@@ -13,12 +13,19 @@ public final class Finding {
     private final String rule;
     private final double score;
     private final String detail;
+    private final String zone;
 
     public Finding(String check, String rule, double score, String detail) {
+        this(check, rule, score, detail, null);
+    }
+
+    /** A finding of a DNS list: {@code rule} is the list id, {@code zone} the list's DNS zone. */
+    public Finding(String check, String rule, double score, String detail, String zone) {
         this.check = Objects.requireNonNull(check, "check");
         this.rule = Objects.requireNonNull(rule, "rule");
         this.score = score;
         this.detail = detail == null ? "" : detail;
+        this.zone = zone == null ? "" : zone;
     }
 
     /** The check that produced this finding, for example {@code headers} or {@code dnsbl}. */
@@ -41,6 +48,11 @@ public final class Finding {
         return detail;
     }
 
+    /** The DNS zone of the list named by {@link #rule()} ({@code bl.example}); empty for other findings. */
+    public String zone() {
+        return zone;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -51,12 +63,12 @@ public final class Finding {
         }
         Finding f = (Finding) o;
         return Double.compare(score, f.score) == 0 && check.equals(f.check) && rule.equals(f.rule)
-                && detail.equals(f.detail);
+                && detail.equals(f.detail) && zone.equals(f.zone);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(check, rule, score, detail);
+        return Objects.hash(check, rule, score, detail, zone);
     }
 
     @Override

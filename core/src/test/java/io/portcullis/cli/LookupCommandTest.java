@@ -43,6 +43,19 @@ class LookupCommandTest {
         return List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
     }
 
+    /** {@code --dns [::1]:PORT}: a resolver on IPv6 loopback (a relay in front of the Knot server) answers. */
+    @Test
+    void anIpv6ResolverIsUsed() throws Exception {
+        try (io.portcullis.testing.DroppingUdpProxy v6 = new io.portcullis.testing.DroppingUdpProxy(knot.address(),
+                "never.invalid", java.time.Duration.ZERO, java.net.InetAddress.getByName("::1"))) {
+            assertThat(v6.hostPort()).startsWith("[");
+            assertThat(run("lookup", "--dns", v6.hostPort(), "--list", "bl.test=127.0.0.[2..11]*3", "127.0.0.2"))
+                    .isZero();
+            assertThat(lines()).singleElement().asString().contains("\"status\": \"listed\"");
+            assertThat(v6.questionsSeen()).isPositive();
+        }
+    }
+
     @Test
     void ipTargetsShowTheirNetworkOwnerWithoutAnyList() {
         assertThat(run("lookup", "--dns", knot.hostPort(), "192.0.2.1", "2001:db8::1", "example.org")).isZero();

@@ -69,6 +69,7 @@ class DnsblKnotTest {
             assertThat(x.rule()).isEqualTo("bl.test");
             assertThat(x.score()).isEqualTo(3.0);
             assertThat(x.detail()).contains("client-ip 127.0.0.2 listed in bl.test [127.0.0.2]");
+            assertThat(x.zone()).as("the zone travels with the finding, for the reports").isEqualTo("bl.test");
         });
     }
 

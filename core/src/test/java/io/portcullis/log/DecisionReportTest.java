@@ -106,4 +106,35 @@ class DecisionReportTest {
         assertThat(text).contains("network ASN").contains("network COUNTRY");
         assertThat(r.renderHtml()).contains("by ASN").contains("AS64496").contains("by country");
     }
+
+    /**
+     * A list finding carries its zone into the decision line, and every place of the report that names the list
+     * names the zone too; a line written before zones were recorded counts under the same list.
+     */
+    @Test
+    void listsAreNamedWithTheirZone() {
+        Instant t = Instant.parse("2026-11-26T10:00:00Z");
+        Finding cli1 = new Finding("dnsbl", "cli1", 20, "client-ip 192.0.2.1 listed in bl.example [127.0.0.2]",
+                "bl.example");
+        Finding ns = new Finding("nameservers", "ns-name:nsbl", 4, "NS listed", "ns.bl.example");
+        String line = Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.1").reason("score")
+                .score(24).findings(List.of(cli1, ns)).toJson("mx1");
+        assertThat(line).contains("\"rule\": \"cli1\", \"weight\": 20, \"reason\": \"client-ip 192.0.2.1 listed in "
+                + "bl.example [127.0.0.2]\", \"zone\": \"bl.example\"}");
+        String old = Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.2").reason("score").score(20)
+                .findings(List.of(new Finding("dnsbl", "cli1", 20, "listed"))).toJson("mx1");
+        DecisionReport r = new DecisionReport(LocalDate.parse("2026-11-26"), LocalDate.parse("2026-11-26"));
+        r.add(line);
+        r.add(old);
+        r.add("{\"time\": \"2026-11-26T11:00:00Z\", \"node\": \"mx1\", \"type\": \"dns\", \"event\": \"suspended\", "
+                + "\"list\": \"cli1\", \"zone\": \"bl.example\", \"why\": \"127.0.0.2 not listed\"}");
+        String text = r.render();
+        assertThat(text).containsPattern("by list\n +cli1 \\(bl\\.example\\) +2\n")
+                .containsPattern("by nameserver\n +ns-name:nsbl \\(ns\\.bl\\.example\\) +1\n")
+                .contains("suspended cli1 (bl.example) (mx1)");
+        assertThat(text.replace("cli1 (bl.example)", "")).doesNotContain("cli1");
+        String html = r.renderHtml();
+        assertThat(html.replace("cli1 (bl.example)", "")).doesNotContain("cli1");
+        assertThat(html).contains("cli1 (bl.example)");
+    }
 }

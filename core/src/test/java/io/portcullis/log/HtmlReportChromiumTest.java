@@ -90,4 +90,61 @@ class HtmlReportChromiumTest {
         }
         return true;
     }
+
+    /** Writes, into the page, one line per chart label: its text, its left and right edge, and its chart's width. */
+    private static final String MEASURE = "<script>(function(){var out=[];"
+            + "document.querySelectorAll('svg').forEach(function(s){var w=s.viewBox.baseVal.width;"
+            + "s.querySelectorAll('text.lbl').forEach(function(t){var b=t.getBBox();"
+            + "out.push([t.textContent,b.x.toFixed(1),(b.x+b.width).toFixed(1),w].join('|'));});});"
+            + "var p=document.createElement('pre');p.id='measured';p.textContent=out.join('\\n');"
+            + "document.body.appendChild(p);})();</script>";
+
+    /**
+     * Long rule and list names ({@code CONTENT_TYPE_TRAILING_SEMICOLON}, a list named with a long zone) are drawn in
+     * full inside their bar chart: Chromium measures every label's box, and none starts before the chart's left edge
+     * or ends past its right edge.
+     */
+    @Test
+    void longNamesInTheBarChartsAreDrawnInFull(@TempDir Path tmp) throws Exception {
+        LocalDate day = LocalDate.parse("2026-11-26");
+        java.time.Instant t = java.time.Instant.parse("2026-11-26T10:00:00Z");
+        String rule = "CONTENT_TYPE_TRAILING_SEMICOLON";
+        String list = "cli1 (combined.dnsbl.lists.example.org)";
+        DecisionReport r = new DecisionReport(day, day);
+        r.add(Decision.of(Decision.DATA, Decision.REJECT).time(t).client("192.0.2.1").reason("score").score(30)
+                .findings(List.of(new io.portcullis.verdict.Finding("headers", rule, 8, "x"),
+                        new io.portcullis.verdict.Finding("headers", "MISSING_DATE", 8, "y"),
+                        new io.portcullis.verdict.Finding("dnsbl", "cli1", 14, "listed",
+                                "combined.dnsbl.lists.example.org"))).toJson("mx1"));
+        // The page forbids scripts (Content-Security-Policy); this copy drops that one line so the measuring script
+        // may run. Layout and styles are the page's own.
+        String html = r.renderHtml().replaceFirst("<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "")
+                .replace("</body>", MEASURE + "</body>");
+        assertThat(html).doesNotContain("Content-Security-Policy");
+        Path page = tmp.resolve("long.html");
+        Files.write(page, html.getBytes(StandardCharsets.UTF_8));
+        Path dom = tmp.resolve("dom.html");
+        Process p = new ProcessBuilder(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + tmp.resolve("profile"), "--window-size=1200,1600", "--dump-dom",
+                page.toUri().toString()).redirectError(tmp.resolve("chromium.log").toFile())
+                .redirectOutput(dom.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished within 2 minutes").isTrue();
+        String out = Files.readString(dom, StandardCharsets.UTF_8);
+        int start = out.indexOf("<pre id=\"measured\">");
+        assertThat(start).as("measurements in the page; chromium said: %s",
+                Files.readString(tmp.resolve("chromium.log"), StandardCharsets.UTF_8)).isGreaterThanOrEqualTo(0);
+        String measured = out.substring(start + "<pre id=\"measured\">".length(), out.indexOf("</pre>", start));
+        List<String> labels = new ArrayList<>();
+        for (String line : measured.split("\n")) {
+            String[] f = line.split("\\|");
+            assertThat(f).as("measurement '%s'", line).hasSize(4);
+            String label = f[0].replace("&amp;", "&");
+            labels.add(label);
+            assertThat(Double.parseDouble(f[1])).as("left edge of '%s'", label).isGreaterThanOrEqualTo(0);
+            assertThat(Double.parseDouble(f[2])).as("right edge of '%s' (chart %s wide)", label, f[3])
+                    .isLessThanOrEqualTo(Double.parseDouble(f[3]));
+        }
+        assertThat(labels).contains(rule, list);
+    }
 }

@@ -221,4 +221,155 @@ class JournalStateStoreTest {
                 .hasCauseInstanceOf(StoreException.class);
         assertThatThrownBy(() -> s.count(List.of("a"), NOW).get()).hasCauseInstanceOf(StoreException.class);
     }
+
+    private static final List<String> SETS = List.of("ns:spam:host:ns1.bulk.test", "ns:spam:ip:192.0.2.1", "ns:ham:x");
+
+    /** Counts of every set in {@link #SETS}, opening the store on {@code d}; nothing may throw. */
+    private static Map<String, Long> countsIn(Path d) throws Exception {
+        try (JournalStateStore s = JournalStateStore.open(d, OPTIONS)) {
+            return s.count(SETS, Instant.EPOCH).get();
+        }
+    }
+
+    private static void copyInto(Path from, Path to, byte[] journal) throws Exception {
+        Files.createDirectories(to);
+        Files.copy(from.resolve(JournalStateStore.SNAPSHOT), to.resolve(JournalStateStore.SNAPSHOT));
+        Files.write(to.resolve(JournalStateStore.JOURNAL), journal);
+    }
+
+    /**
+     * A crash can cut the last record anywhere. At every offset inside it, reopening never throws and no count
+     * grows past the true value (a cut member name such as {@code spam7.te} must not become a new member), and a
+     * cut never loses what came before the record.
+     */
+    @Test
+    void aLastRecordCutAtEveryOffsetNeverRaisesACount(@TempDir Path scratch) throws Exception {
+        Map<String, Long> before;
+        byte[] journal;
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS.withSyncInterval(Duration.ZERO))) {
+            s.record(List.of(SETS.get(0)), "snap.test", NOW).get();
+            s.compact(); // one member in the snapshot, the rest in the journal
+            for (int i = 0; i < 8; i++) {
+                s.record(SETS.subList(0, 2), "spam" + i + ".test", NOW).get();
+            }
+            before = s.count(SETS, Instant.EPOCH).get();
+            long startOfLast = Files.size(dir.resolve(JournalStateStore.JOURNAL));
+            // the last record sees a known member again (two lines, one write): no count may change
+            s.record(SETS.subList(0, 2), "spam7.test", NOW.plusSeconds(1)).get();
+            journal = Files.readAllBytes(dir.resolve(JournalStateStore.JOURNAL));
+            Map<String, Long> after = s.count(SETS, Instant.EPOCH).get();
+            assertThat(after).isEqualTo(before);
+            assertThat(after.get(SETS.get(0))).isEqualTo(9);
+            for (int cut = (int) startOfLast; cut <= journal.length; cut++) {
+                Path d = scratch.resolve("cut" + cut);
+                copyInto(dir, d, java.util.Arrays.copyOf(journal, cut));
+                Map<String, Long> counts = countsIn(d);
+                for (String set : SETS) {
+                    assertThat(counts.get(set)).as("set %s, journal cut at %d of %d", set, cut, journal.length)
+                            .isEqualTo(after.get(set));
+                }
+            }
+            assertThat(countsIn(copy(dir, scratch.resolve("whole"), journal))).isEqualTo(after);
+        }
+    }
+
+    private static Path copy(Path from, Path to, byte[] journal) throws Exception {
+        copyInto(from, to, journal);
+        return to;
+    }
+
+    /** A changed octet inside a line (a bad sector, a bit flip) changes neither a count nor the start. */
+    @Test
+    void aDamagedLineFailsItsChecksumAndIsSkipped() throws Exception {
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS.withSyncInterval(Duration.ZERO))) {
+            s.compact();
+            s.record(List.of("a"), "one.test", NOW).get();
+            s.record(List.of("a"), "two.test", NOW).get();
+        }
+        Path jnl = dir.resolve(JournalStateStore.JOURNAL);
+        String text = Files.readString(jnl, StandardCharsets.US_ASCII);
+        Files.writeString(jnl, text.replace("two.test", "twx.test"), StandardCharsets.US_ASCII);
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+            assertThat(s.skippedLines()).isEqualTo(1);
+            assertThat(count(s, "a", Instant.EPOCH)).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A corrupt snapshot (damaged lines, garbage, a line of megabytes without a newline) is read as far as it is
+     * sound, the journal is replayed on top, and the store starts; the next compaction writes a sound snapshot.
+     */
+    @Test
+    void aCorruptSnapshotIsRecoveredFromWithTheJournal() throws Exception {
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS.withSyncInterval(Duration.ZERO))) {
+            s.record(List.of("a"), "snap1.test", NOW).get();
+            s.record(List.of("a"), "snap2.test", NOW).get();
+            s.compact();
+            s.record(List.of("a"), "journal.test", NOW).get();
+        }
+        Path snap = dir.resolve(JournalStateStore.SNAPSHOT);
+        String good = Files.readString(snap, StandardCharsets.US_ASCII);
+        byte[] garbage = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(garbage);
+        // each kind of damage, and the true count of what is left sound (the journal always adds journal.test)
+        Map<byte[], Long> damage = new java.util.LinkedHashMap<>();
+        damage.put(good.replace("snap1.test", "snap1.tesu").getBytes(StandardCharsets.US_ASCII), 2L);
+        damage.put(garbage, 1L);
+        damage.put(good.replace("snap1.test", "snap1.test x").getBytes(StandardCharsets.US_ASCII), 2L);
+        damage.put(good.replace("\n1", "\n9").getBytes(StandardCharsets.US_ASCII), 1L);
+        damage.put(new byte[0], 1L);
+        for (Map.Entry<byte[], Long> d : damage.entrySet()) {
+            Files.write(snap, d.getKey());
+            try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+                assertThat(count(s, "a", Instant.EPOCH)).isEqualTo(d.getValue());
+            }
+            // open compacted into a sound snapshot: reopening reads it without a skipped line
+            try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+                assertThat(s.skippedLines()).isZero();
+                assertThat(count(s, "a", Instant.EPOCH)).isEqualTo(d.getValue());
+            }
+            // put the state back for the next kind of damage
+            Files.writeString(snap, good, StandardCharsets.US_ASCII);
+            Files.write(dir.resolve(JournalStateStore.JOURNAL), JournalStateStore.line(NOW.getEpochSecond(), "a",
+                    "journal.test").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** A crash while writing the snapshot leaves a partial {@code state.snapshot.tmp}: it is never read. */
+    @Test
+    void aPartialSnapshotTmpIsIgnored() throws Exception {
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS.withSyncInterval(Duration.ZERO))) {
+            s.record(List.of("a"), "one.test", NOW).get();
+            s.compact();
+            s.record(List.of("a"), "two.test", NOW).get();
+        }
+        String snapshot = Files.readString(dir.resolve(JournalStateStore.SNAPSHOT), StandardCharsets.US_ASCII);
+        String partial = snapshot + JournalStateStore.line(NOW.getEpochSecond(), "a", "only-in-tmp.test");
+        Files.writeString(dir.resolve(JournalStateStore.SNAPSHOT + ".tmp"), partial.substring(0, partial.length() - 5),
+                StandardCharsets.US_ASCII);
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+            assertThat(count(s, "a", Instant.EPOCH)).isEqualTo(2);
+            assertThat(s.skippedLines()).isZero();
+        }
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+            assertThat(count(s, "a", Instant.EPOCH)).isEqualTo(2);
+        }
+    }
+
+    /** Files written before checksums (snapshot v1, journal lines without a CRC) are still read. */
+    @Test
+    void filesWithoutChecksumsAreStillRead() throws Exception {
+        long t = NOW.getEpochSecond();
+        Files.writeString(dir.resolve(JournalStateStore.SNAPSHOT), "# portcullis state snapshot v1\n" + t
+                + " a one.test\n" + t + " a two.test\n", StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve(JournalStateStore.JOURNAL), t + " a three.test\n" + t + " b x%20y\n" + t
+                + " a torn.te", StandardCharsets.US_ASCII);
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+            assertThat(count(s, "a", Instant.EPOCH)).isEqualTo(3);
+            assertThat(count(s, "b", Instant.EPOCH)).isEqualTo(1);
+            assertThat(s.skippedLines()).isEqualTo(1);
+        }
+        assertThat(Files.readString(dir.resolve(JournalStateStore.SNAPSHOT))).startsWith(
+                "# portcullis state snapshot v2\n");
+    }
 }

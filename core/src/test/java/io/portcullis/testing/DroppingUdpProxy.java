@@ -41,6 +41,12 @@ public final class DroppingUdpProxy implements AutoCloseable {
      */
     public DroppingUdpProxy(InetSocketAddress upstream, String droppedSuffix, java.time.Duration delay)
             throws SocketException {
+        this(upstream, droppedSuffix, delay, InetAddress.getLoopbackAddress());
+    }
+
+    /** A relay whose front (where questions arrive) listens on {@code front}, e.g. {@code ::1}. */
+    public DroppingUdpProxy(InetSocketAddress upstream, String droppedSuffix, java.time.Duration delay,
+            InetAddress frontAddress) throws SocketException {
         this.delayNanos = delay.toNanos();
         this.delayer = delayNanos > 0 ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dropping-proxy-delay");
@@ -49,7 +55,7 @@ public final class DroppingUdpProxy implements AutoCloseable {
         }) : null;
         this.upstream = upstream;
         this.droppedSuffix = "." + droppedSuffix.toLowerCase(Locale.ROOT).replaceAll("\\.$", "") + ".";
-        this.front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.front = new DatagramSocket(new InetSocketAddress(frontAddress, 0));
         this.back = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.forward = new Thread(this::forwardLoop, "dropping-proxy-fwd");
         this.backward = new Thread(this::backwardLoop, "dropping-proxy-back");
@@ -114,11 +120,14 @@ public final class DroppingUdpProxy implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), front.getLocalPort());
+        return new InetSocketAddress(front.getLocalAddress(), front.getLocalPort());
     }
 
+    /** {@code 127.0.0.1:PORT}, or {@code [::1]:PORT} for a front on IPv6 loopback. */
     public String hostPort() {
-        return "127.0.0.1:" + front.getLocalPort();
+        InetAddress a = front.getLocalAddress();
+        return (a instanceof java.net.Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*$", "") + "]"
+                : a.getHostAddress()) + ":" + front.getLocalPort();
     }
 
     /** Questions received (forwarded or dropped). */

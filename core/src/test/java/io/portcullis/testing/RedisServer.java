@@ -98,6 +98,28 @@ public final class RedisServer implements AutoCloseable {
         return command(port, command);
     }
 
+    /** {@code connected_clients} of {@code INFO clients} (this question's own connection included), or -1. */
+    public int connectedClients() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            s.setSoTimeout(500);
+            s.getOutputStream().write("INFO clients\r\n".getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                head.append((char) c);
+            }
+            int len = Integer.parseInt(head.toString().trim().substring(1));
+            String body = new String(in.readNBytes(len), StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("connected_clients:(\\d+)").matcher(body);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public int port() {
         return port;
     }

@@ -52,8 +52,10 @@ public final class PortcullisServer {
         /** Lists given with --list (replace the configured dnsbl.list.* entries). */
         final java.util.List<String> lists = new java.util.ArrayList<>();
         boolean smtpHooks = true;
-        /** WebAdmin with only James's Prometheus route, for /metrics; null = off. */
+        /** WebAdmin for James's Prometheus route GET /metrics (every other route refused); null = off. */
         String metrics = "127.0.0.1:8000";
+        /** --metrics-public: allow a --metrics address beyond loopback. */
+        boolean metricsPublic;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -64,6 +66,10 @@ public final class PortcullisServer {
                 }
                 if (a.equals("--no-smtp-hooks")) {
                     o.smtpHooks = false;
+                    continue;
+                }
+                if (a.equals("--metrics-public")) {
+                    o.metricsPublic = true;
                     continue;
                 }
                 String value;
@@ -115,6 +121,13 @@ public final class PortcullisServer {
                         throw new UsageException("unknown option " + name);
                 }
             }
+            if (o.metrics != null && !o.metricsPublic
+                    && !WorkingDirectory.parseHostPort("--metrics", o.metrics).isLoopback()) {
+                throw new UsageException("--metrics " + o.metrics + ": WebAdmin would listen beyond loopback. Only "
+                        + "GET /metrics answers there (every other WebAdmin route is refused), but the metrics tell "
+                        + "anyone who can connect about your mail traffic: use a loopback address (127.0.0.1:8000, "
+                        + "[::1]:8000), or add --metrics-public to listen there anyway");
+            }
             Path home = launcherHome();
             Path repo = home == null ? null : repositoryRoot(home);
             if (o.conf == null) {
@@ -148,7 +161,8 @@ public final class PortcullisServer {
                 System.err.println("portcullis: " + e.getMessage());
             }
             System.err.println("usage: PortcullisServer [--conf DIR] [--work DIR] [--smtp HOST:PORT] [--imap HOST:PORT]"
-                    + " [--extensions DIR] [--dns HOST:PORT] [--list SPEC]... [--no-smtp-hooks] [--metrics HOST:PORT|off]");
+                    + " [--extensions DIR] [--dns HOST:PORT] [--list SPEC]... [--no-smtp-hooks] [--metrics HOST:PORT|off]"
+                    + " [--metrics-public]");
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
@@ -196,8 +210,8 @@ public final class PortcullisServer {
         String imapHost = hostOf(options.imap, "127.0.0.1");
         System.out.println(banner(millis, work, options.conf, smtpHost, smtp, imapHost, imap));
         if (options.metrics != null) {
-            System.out.println("  metrics: curl -s http://" + options.metrics + "/metrics   (James WebAdmin, loopback "
-                    + "only, no authentication; --metrics off disables it)");
+            System.out.println("  metrics: curl -s http://" + options.metrics + "/metrics   (James WebAdmin: only "
+                    + "/metrics answers, every other route is refused; --metrics off disables it)");
         }
         System.out.flush();
         try {
@@ -232,23 +246,43 @@ public final class PortcullisServer {
         }
     }
 
+    /** The public key WebAdmin checks tokens against (its private key is never kept: no token can be made). */
+    static final String METRICS_JWT_KEY = "webadmin-jwt-public.pem";
+
     /**
-     * James's WebAdmin on a loopback port, for its Prometheus route {@code GET /metrics} (Portcullis counters
-     * {@code portcullis_*} among James's own). Only for the demo server: WebAdmin has no authentication here, so
-     * it must not listen beyond loopback.
+     * James's WebAdmin for its Prometheus route {@code GET /metrics} (Portcullis counters {@code portcullis_*} among
+     * James's own) and nothing else. WebAdmin's other routes (users, domains, mail queues...) are always built in,
+     * so they are shut instead: JWT authentication is on, with a public key made here whose private key is thrown
+     * away, so no request can carry a valid token and every route but the public {@code /metrics} answers 401.
      */
     public static void writeMetricsEndpoint(Path work, String hostPort) throws java.io.IOException {
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-        String port = hostPort.substring(colon + 1);
-        String text = "# written by ./portcullis run (--metrics): WebAdmin for GET /metrics only, on loopback\n"
+        io.portcullis.net.HostPort hp = WorkingDirectory.parseHostPort("--metrics", hostPort);
+        Path conf = work.resolve("conf");
+        Files.write(conf.resolve(METRICS_JWT_KEY), unusablePublicKeyPem().getBytes(StandardCharsets.US_ASCII));
+        String text = "# written by ./portcullis run (--metrics): WebAdmin for GET /metrics only; every other route\n"
+                + "# needs a token signed by the private key of " + METRICS_JWT_KEY + ", which nobody has\n"
                 + "enabled=true\n"
-                + "host=" + host + "\n"
-                + "port=" + port + "\n"
+                + "host=" + hp.host() + "\n"
+                + "port=" + hp.port() + "\n"
                 + "https.enabled=false\n"
-                + "jwt.enabled=false\n"
+                + "jwt.enabled=true\n"
+                + "jwt.publickeypem.url=file://conf/" + METRICS_JWT_KEY + "\n"
                 + "extensions.routes=org.apache.james.webadmin.dropwizard.MetricsRoutes\n";
-        Files.write(work.resolve("conf").resolve("webadmin.properties"), text.getBytes(StandardCharsets.UTF_8));
+        Files.write(conf.resolve("webadmin.properties"), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh RSA public key in PEM form; its private key is discarded at once. */
+    static String unusablePublicKeyPem() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            byte[] der = g.generateKeyPair().getPublic().getEncoded();
+            return "-----BEGIN PUBLIC KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                    + "\n-----END PUBLIC KEY-----\n";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no RSA in this JVM", e);
+        }
     }
 
     /** Boots James on a prepared working directory and provisions the demo domain and user. */
@@ -261,7 +295,9 @@ public final class PortcullisServer {
         MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
                 .workingDirectory(work.toFile())
                 .build();
-        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration).overrideWith(overrides);
+        com.google.inject.Module[] all = Arrays.copyOf(overrides, overrides.length + 1);
+        all[overrides.length] = ListenAddresses.module();
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration).overrideWith(all);
         try {
             server.start();
             provisionDemo(server);
@@ -316,7 +352,8 @@ public final class PortcullisServer {
         if (hostPort == null) {
             return def;
         }
-        return hostPort.substring(0, hostPort.lastIndexOf(':'));
+        io.portcullis.net.HostPort hp = io.portcullis.net.HostPort.parse(hostPort, -1);
+        return hp.isIpv6() ? "[" + hp.host() + "]" : hp.host();
     }
 
     /** The deepest cause's message, which for a bad portcullis.properties names the file, the key and the value. */

@@ -22,7 +22,6 @@ public final class WorkingDirectory {
     static final String SMTP_FILE = "smtpserver.xml";
     static final String IMAP_FILE = "imapserver.xml";
     private static final Pattern BIND = Pattern.compile("<bind>[^<]*</bind>");
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^:\\s]+):(\\d{1,5})");
 
     private WorkingDirectory() {
     }
@@ -127,15 +126,21 @@ public final class WorkingDirectory {
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
-    /** Validates {@code HOST:PORT} (port 0 = any free port) and returns it trimmed. */
+    /**
+     * Validates {@code HOST:PORT} (port 0 = any free port; an IPv6 address in brackets, {@code [::1]:2525}) and
+     * returns it in its normal form.
+     */
     public static String checkHostPort(String option, String value) {
-        String v = value == null ? "" : value.trim();
-        Matcher m = HOST_PORT.matcher(v);
-        if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
-            throw new IllegalArgumentException(option + ": expected HOST:PORT (e.g. 127.0.0.1:2525), got '" + value
-                    + "'");
+        return parseHostPort(option, value).toString();
+    }
+
+    /** {@code HOST:PORT} parsed, or an IllegalArgumentException naming the option and the value. */
+    public static io.portcullis.net.HostPort parseHostPort(String option, String value) {
+        try {
+            return io.portcullis.net.HostPort.parse(value, -1);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
-        return v;
     }
 
     /** Replaces every {@code <bind>} element of the file by {@code <bind>hostPort</bind>}. */

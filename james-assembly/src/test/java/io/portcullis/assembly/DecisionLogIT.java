@@ -164,7 +164,7 @@ class DecisionLogIT {
                     .containsPattern("\n  reject +1 +0\n")
                     .containsPattern("\n  tag +1 +1\n")
                     .contains("Refused (reject + tempfail): 1\n")
-                    .containsPattern("by list\n +bl +1\n")
+                    .containsPattern("by list\n +bl \\(bl\\.test\\) +1\n")
                     .containsPattern("by client network\n +127\\.0\\.0\\.0/24 +1\n")
                     .containsPattern("top refused senders\n +alice@example\\.com +1\n")
                     .contains("Observe mode (logged, not enforced): 0\n");
@@ -270,7 +270,7 @@ class DecisionLogIT {
             assertThat(report).contains("Refused (reject + tempfail): 0\n")
                     .containsPattern("would reject +1\n")
                     .contains("would have refused: 1\n")
-                    .containsPattern("Observe mode[^\n]*\n(.*\n)*? +by list\n +bl +1\n");
+                    .containsPattern("Observe mode[^\n]*\n(.*\n)*? +by list\n +bl \\(bl\\.test\\) +1\n");
         } finally {
             server.stop();
         }

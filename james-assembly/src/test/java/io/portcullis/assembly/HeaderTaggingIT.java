@@ -95,6 +95,29 @@ class HeaderTaggingIT {
         assertThat(inbox(token)).isEmpty();
     }
 
+    /**
+     * A sender's forged status and score never reach the mailbox next to Portcullis's own: the delivered copy has one
+     * {@code org.apache.james.spamassassin.status} (James's per-recipient header, from Portcullis) and one score.
+     */
+    @Test
+    void forgedStatusAndScoreAreReplacedByPortcullisValues() throws Exception {
+        String token = MailClients.token();
+        byte[] message = ("org.apache.james.spamassassin.status: No, score=-100 required=5.0\r\n"
+                + "X-Portcullis-Score: -100\r\n"
+                + "From: winner\r\n"
+                + "Subject: You have won " + token + "\r\n"
+                + "X-Mailer: Mass Mailer Pro\r\n"
+                + "\r\n"
+                + "Claim your prize now.\r\n").getBytes(StandardCharsets.US_ASCII);
+        MailClients.sendSmtp(smtpPort, "bulk@spam.example", USER, message);
+        byte[] delivered = awaitMessage("Spam", token);
+        List<String> lines = List.of(MailClients.headers(delivered).replace("\r\n ", " ").split("\r\n"));
+        assertThat(lines.stream().filter(l -> l.toLowerCase(Locale.ROOT).startsWith(
+                "org.apache.james.spamassassin.status:"))).singleElement().asString().contains("Yes, score=");
+        assertThat(lines.stream().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("x-portcullis-score:")))
+                .singleElement().asString().doesNotContain("-100");
+    }
+
     @Test
     void conformantMessageArrivesInInboxUntouched() throws Exception {
         String token = MailClients.token();

@@ -24,7 +24,8 @@ import org.apache.mailet.Mail;
  * anything it cannot serialise.
  *
  * <ul>
- *   <li>{@value #FINDINGS_NAME}: list of maps {@code {check: String, rule: String, score: Double, detail: String}}</li>
+ *   <li>{@value #FINDINGS_NAME}: list of maps {@code {check: String, rule: String, score: Double, detail: String}}
+ *       and {@code zone: String} for a DNS list's finding</li>
  *   <li>{@value #CHECKS_NAME}: list of the check names already computed for this mail (e.g. {@code ["headers"]});
  *       a stage that finds its check listed reuses the findings instead of recomputing them</li>
  *   <li>{@value #SCORE_NAME}: the summed score (Double), written by the {@code Tag} mailet</li>
@@ -53,6 +54,7 @@ public final class MailAttributes {
     private static final String K_RULE = "rule";
     private static final String K_SCORE = "score";
     private static final String K_DETAIL = "detail";
+    private static final String K_ZONE = "zone";
 
     private MailAttributes() {
     }
@@ -80,9 +82,10 @@ public final class MailAttributes {
             Object rule = unwrap(m.get(K_RULE));
             Object score = unwrap(m.get(K_SCORE));
             Object detail = unwrap(m.get(K_DETAIL));
+            Object zone = unwrap(m.get(K_ZONE));
             if (check instanceof String && rule instanceof String && score instanceof Number) {
                 out.add(new Finding((String) check, (String) rule, ((Number) score).doubleValue(),
-                        detail instanceof String ? (String) detail : ""));
+                        detail instanceof String ? (String) detail : "", zone instanceof String ? (String) zone : ""));
             }
         }
         return Collections.unmodifiableList(out);
@@ -227,6 +230,9 @@ public final class MailAttributes {
         m.put(K_RULE, AttributeValue.of(f.rule()));
         m.put(K_SCORE, AttributeValue.of(f.score()));
         m.put(K_DETAIL, AttributeValue.of(f.detail()));
+        if (!f.zone().isEmpty()) {
+            m.put(K_ZONE, AttributeValue.of(f.zone()));
+        }
         return AttributeValue.of(m);
     }
 

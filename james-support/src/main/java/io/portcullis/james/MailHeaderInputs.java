@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * and the failure is logged.
  */
 public final class MailHeaderInputs {
-    /** Header blocks longer than this are cut (the checker sees a prefix). */
-    public static final int MAX_HEADER_BYTES = 1024 * 1024;
+    /**
+     * Header blocks longer than this are cut (the checker sees a prefix): one octet more than the checker examines
+     * ({@link HeaderInput#MAX_HEADER_BYTES}), so a header over the limit reaches it as too large, not as complete.
+     */
+    public static final int MAX_HEADER_BYTES = HeaderInput.READ_LIMIT;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(MailHeaderInputs.class);
 

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *       {@code portcullis_dns_over_cap} (a lookup refused for capacity, never sent: over {@code dns.max-in-flight},
  *       the client network's {@code dns.max-in-flight-per-client}, or the part not {@code dns.reserved-for-lists}
  *       for a non-list question).</li>
+ *   <li>{@code portcullis_tarpit_remember_failed}: addresses the {@code Tarpit} mailet could not remember (the
+ *       tarpit store failed or was unavailable).</li>
  * </ul>
  *
  * <p>Timer: {@code portcullis_dns_answer}, the time from a question sent to its server's answer (any response code;
@@ -132,7 +134,7 @@ final class Metrics implements DecisionLog.Listener, DnsEvents {
         }
     }
 
-    private void count(String name) {
+    void count(String name) {
         if (factory != null) {
             factory.generate(name).increment();
         }

@@ -200,6 +200,11 @@ public class PortcullisRuntime {
         metrics.gauge(name, value);
     }
 
+    /** Adds one to a counter in James's metrics (never throws); nothing outside James. */
+    public void increment(String counter) {
+        metrics.count(counter);
+    }
+
     /** The decision log (never null; {@code enabled()} false when off). Offer decisions: it never blocks. */
     public io.portcullis.log.DecisionLog decisionLog() {
         return decisionLog;

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * last-seen time is the <em>end</em> of the remembering period; "remembered now" is "a member seen at or after
  * now". Since a store never moves a time back, a shorter period never shortens a longer one.
  *
- * <p>The store opens lazily on first use; if it cannot be opened, nothing is remembered (logged once). Never
- * throws; failures of the store answer "not remembered".
+ * <p>The store opens at construction, i.e. when James builds the SMTP handler or the {@code Tarpit} mailet at
+ * start, so the first connection never waits for it (a Redis connection is being made by then); if it cannot be
+ * opened, nothing is remembered (logged once). Never throws: {@link #isRemembered} answers "not remembered" when
+ * the store fails, {@link #remember} completes exceptionally, so its caller knows nothing was stored.
  */
 @Singleton
 public class TarpitMemory implements AutoCloseable {
@@ -73,6 +75,12 @@ public class TarpitMemory implements AutoCloseable {
         this.clock = clock;
         this.runtime = runtime;
         this.baseDirectory = baseDirectory;
+        store(); // open now, not inside the first connect hook
+    }
+
+    /** Whether the store is open (false when it could not be opened). */
+    public boolean isOpen() {
+        return store != null;
     }
 
     private static Path baseDirectory(FileSystem fileSystem) {
@@ -147,12 +155,17 @@ public class TarpitMemory implements AutoCloseable {
 
     /**
      * Remembers {@code address} (and, when {@code v4Prefix} / {@code v6Prefix} are below 32 / 128, its network)
-     * for {@code period}.
+     * for {@code period}. Completes exceptionally (a {@link io.portcullis.store.StoreException}) when the store is
+     * unavailable or the write failed; never throws.
      */
     public CompletableFuture<Void> remember(InetAddress address, int v4Prefix, int v6Prefix, Duration period) {
         StateStore s = store();
-        if (s == null || address == null) {
+        if (address == null) {
             return CompletableFuture.completedFuture(null);
+        }
+        if (s == null) {
+            return CompletableFuture.failedFuture(new io.portcullis.store.StoreException(
+                    "tarpit memory unavailable (" + settings.tarpitStore + ")"));
         }
         List<String> sets = new ArrayList<>();
         sets.add(SET_PREFIX + key(address, address instanceof Inet4Address ? 32 : 128));
@@ -161,10 +174,11 @@ public class TarpitMemory implements AutoCloseable {
             sets.add(SET_PREFIX + key(address, prefix));
         }
         Instant until = clock.instant().plus(period);
-        return s.record(sets, "until", until).exceptionally(e -> {
-            LOGGER.warn("Portcullis: cannot remember {} in the tarpit memory: {}", address.getHostAddress(), e.toString());
-            return null;
-        });
+        try {
+            return s.record(sets, "until", until);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Whether {@code address}, its /24 (IPv4) or its /64 (IPv6) is remembered now. Never fails. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class MailAttributesTest {
     private static final Finding DATE = new Finding("headers", "MISSING_DATE", 3.0, "no Date header");
-    private static final Finding LISTED = new Finding("dnsbl", "zen", 4.5, "127.0.0.2");
+    private static final Finding LISTED = new Finding("dnsbl", "zen", 4.5, "127.0.0.2", "zen.spamhaus.org");
 
     @Test
     void roundTripsFindingsAndChecks() throws Exception {

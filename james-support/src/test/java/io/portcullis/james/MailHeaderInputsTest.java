@@ -2,6 +2,11 @@ package io.portcullis.james;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.headers.HeaderChecker;
+import io.portcullis.headers.HeaderInput;
+import io.portcullis.headers.HeaderRule;
+import io.portcullis.testing.HeaderBlocks;
+import io.portcullis.verdict.Finding;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +15,8 @@ import java.util.Date;
 import javax.mail.internet.MimeMessage;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MailHeaderInputsTest {
     private static byte[] read(String s, int max) throws IOException {
@@ -104,6 +111,24 @@ class MailHeaderInputsTest {
                 count += n;
             }
             return n;
+        }
+    }
+
+    /**
+     * A header block of exactly the checker's limit (separator included) is complete; one octet more is too large.
+     * Reading exactly the limit made both look the same, so HEADER_TOO_LARGE's size limit never fired.
+     */
+    @ParameterizedTest
+    @CsvSource({"-1, false", "0, false", "1, true", "1000, true"})
+    void headerBlockOverTheLimitReachesTheCheckerAsTooLarge(int overLimit, boolean tooLarge) throws Exception {
+        byte[] raw = HeaderBlocks.messageWithHeaderBlockOf(HeaderInput.MAX_HEADER_BYTES + overLimit);
+        for (javax.mail.internet.MimeMessage m : new javax.mail.internet.MimeMessage[] {Mails.wrapper(raw),
+                new MimeMessage(null, new ByteArrayInputStream(raw))}) {
+            FakeMail mail = FakeMail.builder().name("m").mimeMessage(m).build();
+            boolean flagged = new HeaderChecker(null).check(MailHeaderInputs.from(mail)).stream().map(Finding::rule)
+                    .anyMatch(HeaderRule.HEADER_TOO_LARGE.name()::equals);
+            assertThat(flagged).as("HEADER_TOO_LARGE at limit%+d (%s)", overLimit, m.getClass().getSimpleName())
+                    .isEqualTo(tooLarge);
         }
     }
 }

@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>score at or above the tag threshold: the per-recipient header says {@code Yes, score=S required=T}, which
  *       James's own {@code IsMarkedAsSpam} matcher recognises, and the subject gets {@code subjectPrefix} (once).</li>
  * </ul>
- * Headers named {@code X-Portcullis-Score}/{@code X-Portcullis-Report} that arrive with the message are removed,
- * so a sender cannot forge a clean report. The score and action are also stored in the JSON-serialisable mail
+ * Headers named {@code X-Portcullis-Score}/{@code X-Portcullis-Report}, {@code statusHeader} or
+ * {@value #DEFAULT_STATUS_HEADER} that arrive with the message are removed, so a sender cannot forge a clean report
+ * or status (James adds the per-recipient status at delivery next to a same-named header of the message). The score and action are also stored in the JSON-serialisable mail
  * attributes {@code io.portcullis.score} and {@code io.portcullis.action}.
  *
  * <p>Parameters:
@@ -121,7 +122,7 @@ public class Tag extends GenericMailet {
         }
 
         MimeMessage message = mail.getMessage();
-        removeForgedHeaders(message);
+        removeForgedHeaders(message, s.statusHeader);
         if (findings.isEmpty()) {
             return;
         }
@@ -144,12 +145,16 @@ public class Tag extends GenericMailet {
         }
     }
 
-    private static void removeForgedHeaders(MimeMessage message) throws MessagingException {
-        if (message.getHeader(SCORE_HEADER) != null) {
-            message.removeHeader(SCORE_HEADER);
-        }
-        if (message.getHeader(REPORT_HEADER) != null) {
-            message.removeHeader(REPORT_HEADER);
+    /**
+     * Removes what a sender could forge: our score and report, and a status header in the message itself under the
+     * configured name or James's default name (the real status is a per-recipient header, added at delivery next to
+     * anything of the same name the message already has).
+     */
+    private static void removeForgedHeaders(MimeMessage message, String statusHeader) throws MessagingException {
+        for (String name : new String[] {SCORE_HEADER, REPORT_HEADER, statusHeader, DEFAULT_STATUS_HEADER}) {
+            if (message.getHeader(name) != null) {
+                message.removeHeader(name);
+            }
         }
     }
 

@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * Mail that was authenticated, came from an authorised network or was created by a mailet is never remembered.
  * The memory is the {@link TarpitMemory} store: by default the shared state store of {@code store.*} (embedded
- * journal, or Redis for several nodes); {@code smtp.tarpit.store} can give it a store of its own. Never fails the mail: a store failure is logged. The mail
- * goes on unchanged. Each address remembered is a decision log line (stage {@code pipeline}, action
- * {@code tarpit}, reason {@code remember}).
+ * journal, or Redis for several nodes); {@code smtp.tarpit.store} can give it a store of its own. Never fails the
+ * mail: a store failure is logged as a warning and counted ({@code portcullis_tarpit_remember_failed}). The mail
+ * goes on unchanged. Each address remembered (stored) is a decision log line (stage {@code pipeline}, action
+ * {@code tarpit}, reason {@code remember}); an address the store failed to take is not.
  */
 public class Tarpit extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(Tarpit.class);
@@ -46,6 +47,7 @@ public class Tarpit extends GenericMailet {
     private final TarpitMemory memory;
     /** For the decision log; null in tests that need none. */
     private final PortcullisRuntime runtime;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
     private volatile Duration remember;
     private volatile int v4Prefix;
     private volatile int v6Prefix;
@@ -132,15 +134,32 @@ public class Tarpit extends GenericMailet {
         }
         try {
             memory.remember(address, v4Prefix, v6Prefix, remember).get(2, TimeUnit.SECONDS);
-            LOGGER.info("Portcullis: remembering {} for the tarpit for {}", address.getHostAddress(), remember);
-            if (runtime != null) {
-                PipelineDecision.remembered(runtime, mail);
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failed(address, e);
+            return;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOGGER.warn("Portcullis: could not remember {} for the tarpit: {}", address.getHostAddress(), e.toString());
+            failed(address, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+            return;
         }
+        // only what was stored is logged and recorded
+        LOGGER.info("Portcullis: remembering {} for the tarpit for {}", address.getHostAddress(), remember);
+        if (runtime != null) {
+            PipelineDecision.remembered(runtime, mail);
+        }
+    }
+
+    private void failed(InetAddress address, Throwable e) {
+        failures.incrementAndGet();
+        if (runtime != null) {
+            runtime.increment("portcullis_tarpit_remember_failed");
+        }
+        LOGGER.warn("Portcullis: could not remember {} for the tarpit: {}", address.getHostAddress(), e.toString());
+    }
+
+    /** Addresses not remembered because the store failed (also the counter portcullis_tarpit_remember_failed). */
+    public long failures() {
+        return failures.get();
     }
 
     private static boolean isTrue(Attribute a) {

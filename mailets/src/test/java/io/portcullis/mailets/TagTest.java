@@ -176,6 +176,36 @@ class TagTest {
         assertThat(mail.getMessage().getHeader("X-Portcullis-Report")).isNull();
     }
 
+    /**
+     * A sender's own status header (James's default name or the configured one) and score never reach the mailbox
+     * next to Portcullis's: only Portcullis's values remain, for spam and for clean mail.
+     */
+    @Test
+    void forgedStatusHeadersFromOutsideAreRemoved() throws Exception {
+        String forged = "org.apache.james.spamassassin.status: No, score=-100 required=5.0\r\n"
+                + "X-Portcullis-Score: -100\r\nX-Portcullis-Report: all fine\r\nX-Spam-Status: No\r\n";
+        FakeMail spam = mail(forged + RAW);
+        tag(runtime(List.of(DATE, MID))).service(spam);
+        MimeMessage m = spam.getMessage();
+        assertThat(m.getHeader("org.apache.james.spamassassin.status")).isNull();
+        assertThat(m.getHeader("X-Portcullis-Score")).containsExactly("5.5");
+        assertThat(m.getHeader("X-Portcullis-Report")).singleElement().asString().startsWith("MISSING_DATE");
+        assertThat(status(spam, "org.apache.james.spamassassin.status")).containsOnly("Yes, score=5.5 required=5.0")
+                .hasSize(2);
+        assertThat(bytes(m)).doesNotContain("-100").doesNotContain("all fine");
+
+        FakeMail clean = mail(forged + RAW);
+        tag(runtime(List.of())).service(clean);
+        assertThat(clean.getMessage().getHeader("org.apache.james.spamassassin.status")).isNull();
+
+        FakeMail custom = mail(forged + RAW);
+        tag(runtime(List.of(DATE, MID)), "statusHeader", "X-Spam-Status").service(custom);
+        assertThat(custom.getMessage().getHeader("X-Spam-Status")).as("the configured name").isNull();
+        assertThat(custom.getMessage().getHeader("org.apache.james.spamassassin.status")).as("James's default name")
+                .isNull();
+        assertThat(status(custom, "X-Spam-Status")).containsOnly("Yes, score=5.5 required=5.0");
+    }
+
     @Test
     void reusesFindingsAlreadyOnTheMail() throws Exception {
         FakeMail mail = mail(RAW);

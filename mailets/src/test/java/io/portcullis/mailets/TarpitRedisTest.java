@@ -73,4 +73,23 @@ class TarpitRedisTest {
             assertThat(remembered(m, "192.0.2.10")).isFalse();
         }
     }
+
+    /**
+     * The Redis connection is made when the memory is built (James: at start), so the first connection's greeting
+     * does not wait for it: Redis sees a client before any lookup.
+     */
+    @Test
+    void theRedisConnectionIsMadeAtConstruction() throws Exception {
+        int before = redis.connectedClients();
+        assertThat(before).isPositive();
+        try (TarpitMemory m = new TarpitMemory(settings(redis.uri()), tmp.resolve("n4"), Clock.systemUTC())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (redis.connectedClients() <= before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(redis.connectedClients()).as("a connection from the memory, before any lookup")
+                    .isGreaterThan(before);
+            assertThat(m.isOpen()).isTrue();
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.mail.MessagingException;
 import org.apache.mailet.Attribute;
@@ -157,5 +158,64 @@ class TarpitTest {
         assertThat(lines).singleElement().satisfies(l -> assertThat(l).contains("\"stage\": \"pipeline\"",
                 "\"client\": \"192.0.2.99\"", "\"action\": \"tarpit\"", "\"reason\": \"remember\"",
                 "\"score\": 12", "\"rule\": \"bl\""));
+    }
+
+    private static List<String> logLines(Path log) throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        if (java.nio.file.Files.isDirectory(log)) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(log)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    lines.addAll(java.nio.file.Files.readAllLines(f));
+                }
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * A store that fails (the real embedded store, closed; an unreachable Redis): nothing is logged as remembered
+     * and no decision line is written; the failure is counted. The same mailet with a working store records one.
+     */
+    @Test
+    void aFailedStoreIsCountedAndNeitherLoggedAsRememberedNorRecorded() throws Exception {
+        Path log = dir.resolve("decisions");
+        io.portcullis.james.PortcullisRuntime runtime = new io.portcullis.james.PortcullisRuntime(
+                io.portcullis.config.PortcullisConfig.parse(java.util.Map.of("log.directory", log.toString(),
+                        "log.node", "t"), "t"));
+        TarpitMemory closed = new TarpitMemory(SmtpSettings.defaults(Policy.DEFAULT), dir.resolve("closed"), clock);
+        closed.close();
+        TarpitMemory unreachable = new TarpitMemory(io.portcullis.config.PortcullisConfig.parse(java.util.Map.of(
+                "smtp.tarpit.store", "redis://127.0.0.1:1"), "t").smtp(), dir.resolve("redis"), clock);
+        try {
+            for (TarpitMemory failing : List.of(closed, unreachable)) {
+                Tarpit t = new Tarpit(failing, runtime);
+                t.init(FakeMailetConfig.builder().mailetName("Tarpit").build());
+                t.service(mail("192.0.2.77"));
+                assertThat(t.failures()).isEqualTo(1);
+                assertThat(failing.isRemembered(InetAddress.getByName("192.0.2.77")).get(5, TimeUnit.SECONDS))
+                        .isFalse();
+            }
+            memory = new TarpitMemory(SmtpSettings.defaults(Policy.DEFAULT), dir.resolve("working"), clock);
+            Tarpit t = new Tarpit(memory, runtime);
+            t.init(FakeMailetConfig.builder().mailetName("Tarpit").build());
+            t.service(mail("192.0.2.78"));
+            assertThat(t.failures()).isZero();
+        } finally {
+            unreachable.close();
+            runtime.close(); // flushes the log
+        }
+        assertThat(logLines(log)).singleElement().satisfies(l -> assertThat(l).contains("\"client\": \"192.0.2.78\"",
+                "\"reason\": \"remember\""));
+    }
+
+    /** The store is opened when the memory is built (James: at start), not by the first connection. */
+    @Test
+    void theStoreIsOpenAfterConstruction() throws Exception {
+        Path d = dir.resolve("eager");
+        memory = new TarpitMemory(SmtpSettings.defaults(Policy.DEFAULT), d, clock);
+        assertThat(memory.isOpen()).isTrue();
+        assertThat(d.resolve("state.lock")).as("the embedded journal is open and locked").exists();
+        assertThatThrownBy(() -> io.portcullis.store.JournalStateStore.open(d,
+                io.portcullis.store.JournalStateStore.Options.DEFAULTS)).hasMessageContaining("in use");
     }
 }
