@@ -75,8 +75,7 @@ public final class LogSettings {
     public static LogSettings parse(Map<String, String> values, String source) {
         for (String k : values.keySet()) {
             if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
-                throw new ConfigException(source, k, values.get(k), "unknown key (known log keys: "
-                        + String.join(", ", KEYS) + ")");
+                throw ConfigException.unknownKey(source, k, values.get(k), KEYS);
             }
         }
         return new LogSettings(values, source);

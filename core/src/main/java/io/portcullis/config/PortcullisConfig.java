@@ -275,8 +275,7 @@ public final class PortcullisConfig {
         }
         if (!unknown.isEmpty()) {
             String key = unknown.get(0);
-            throw new ConfigException(source, key, v.get(key), "unknown key (known: " + String.join(", ", knownKeys())
-                    + ")");
+            throw ConfigException.unknownKey(source, key, v.get(key), knownKeys());
         }
         DnsSettings dns = parseDns(v, source);
         DnsblSettings dnsbl = new DnsblSettings(bool(v, source, DNSBL_ENABLED, true),
@@ -587,8 +586,7 @@ public final class PortcullisConfig {
                 continue;
             }
             if (!key.startsWith(NS_LIST_PREFIX)) {
-                throw new ConfigException(source, key, e.getValue(), "unknown key (known: "
-                        + String.join(", ", knownKeys()) + ")");
+                throw ConfigException.unknownKey(source, key, e.getValue(), knownKeys());
             }
             String rest = key.substring(NS_LIST_PREFIX.length());
             int dot = rest.indexOf('.');
@@ -701,8 +699,7 @@ public final class PortcullisConfig {
     private static StoreConfig parseStore(Map<String, String> v, String source, NameserverConfig ns) {
         for (Map.Entry<String, String> e : v.entrySet()) {
             if (e.getKey().startsWith(STORE_PREFIX) && !STORE_KEYS.contains(e.getKey())) {
-                throw new ConfigException(source, e.getKey(), e.getValue(), "unknown key (known: "
-                        + String.join(", ", knownKeys()) + ")");
+                throw ConfigException.unknownKey(source, e.getKey(), e.getValue(), knownKeys());
             }
         }
         String t = v.get(STORE_TYPE);

@@ -101,8 +101,7 @@ public final class ReportSettings {
     public static ReportSettings parse(Map<String, String> values, String source) {
         for (String k : values.keySet()) {
             if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
-                throw new ConfigException(source, k, values.get(k), "unknown key (known report keys: "
-                        + String.join(", ", KEYS) + ")");
+                throw ConfigException.unknownKey(source, k, values.get(k), KEYS);
             }
         }
         boolean enabled = PortcullisConfig.bool(values, source, ENABLED, false);

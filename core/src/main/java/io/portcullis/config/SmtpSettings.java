@@ -218,8 +218,7 @@ public final class SmtpSettings {
     public static SmtpSettings parse(Map<String, String> values, String source, Policy policy) {
         for (String k : values.keySet()) {
             if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
-                throw new ConfigException(source, k, values.get(k), "unknown key (known smtp keys: "
-                        + String.join(", ", KEYS) + ")");
+                throw ConfigException.unknownKey(source, k, values.get(k), KEYS);
             }
         }
         return new SmtpSettings(values, source, policy);

@@ -32,6 +32,10 @@ public final class ListHealth implements AutoCloseable {
         /** The test got no definite answer; the state is unchanged. */
         default void inconclusive(ListSpec list, String why) {
         }
+
+        /** The test passed (the list is in service; {@link #resumed} comes first if it was suspended). */
+        default void passed(ListSpec list) {
+        }
     }
 
     private final DnsClient dns;
@@ -110,6 +114,7 @@ public final class ListHealth implements AutoCloseable {
         if (suspended.remove(list.id()) != null) {
             listener.resumed(list);
         }
+        listener.passed(list);
     }
 
     /** Runs the self-test now and then every {@code interval} on one daemon thread. */

@@ -23,7 +23,9 @@ import java.util.Map;
  * {@code Tarpit} mailet), {@code score}, {@code findings} ({@code check}, {@code rule},
  * {@code weight}, {@code reason}, {@code zone} for a DNS list's finding (its zone; lines written before it have
  * none); {@code observe: true} for a finding of a check in observe mode, which did not
- * count), {@code reply} (the SMTP reply sent, or that would have been sent).
+ * count), {@code lists_unknown} (DNS lists that gave no answer and why, e.g. {@code zen, dbl: resolver
+ * unreachable}: they could neither list nor clear the client), {@code reply} (the SMTP reply sent, or that would
+ * have been sent).
  */
 public final class Decision {
     /** Stages. */
@@ -60,6 +62,7 @@ public final class Decision {
     List<Finding> findings = List.of();
     List<Finding> observed = List.of();
     String reply;
+    String listsUnknown;
 
     private Decision(String stage, String action) {
         this.stage = stage;
@@ -136,6 +139,12 @@ public final class Decision {
         return this;
     }
 
+    /** DNS lists that gave no answer and why, e.g. {@code zen, dbl: resolver unreachable}; null for none. */
+    public Decision listsUnknown(String text) {
+        this.listsUnknown = text;
+        return this;
+    }
+
     /** The SMTP reply, e.g. {@code 550 5.7.1 Rejected: ...}. */
     public Decision reply(String text) {
         this.reply = text;
@@ -158,6 +167,7 @@ public final class Decision {
         d.findings = findings;
         d.observed = observed;
         d.reply = reply;
+        d.listsUnknown = listsUnknown;
         return d;
     }
 
@@ -213,6 +223,7 @@ public final class Decision {
             addFindings(fs, observed, true);
             m.put("findings", fs);
         }
+        putText(m, "lists_unknown", listsUnknown, TEXT_MAX);
         putText(m, "reply", reply, 400);
         return Json.write(m);
     }

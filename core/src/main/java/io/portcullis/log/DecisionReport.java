@@ -209,8 +209,19 @@ public final class DecisionReport {
             return;
         }
         if ("dns".equals(type)) {
-            dnsHealth.merge(orElse(str(m, "event"), "?") + " " + listName(orElse(str(m, "list"), "?"), str(m, "zone"))
-                    + " (" + node + ")", 1L, Long::sum);
+            // list events (suspended, resumed, self-test) name the list; resolver events name the resolvers and,
+            // for failed questions, count them
+            String subject = str(m, "list") != null ? listName(str(m, "list"), str(m, "zone"))
+                    : orElse(str(m, "resolver"), "?");
+            String event = orElse(str(m, "event"), "?");
+            long n = "questions-unanswered".equals(event) ? (long) num(m, "count") : 1L;
+            if (n > 0) {
+                dnsHealth.merge(event + " " + subject + " (" + node + ")", n, Long::sum);
+            }
+            long servfail = "questions-unanswered".equals(event) ? (long) num(m, "servfail") : 0L;
+            if (servfail > 0) {
+                dnsHealth.merge("servfail " + subject + " (" + node + ")", servfail, Long::sum);
+            }
             return;
         }
         if (type != null) {
@@ -222,6 +233,9 @@ public final class DecisionReport {
             return;
         }
         nodes.merge(node, 1L, Long::sum);
+        if (str(m, "lists_unknown") != null) {
+            dnsHealth.merge("decisions with lists unknown (" + node + ")", 1L, Long::sum);
+        }
         Side side = Boolean.TRUE.equals(m.get("observe")) ? observed : enforced;
         side.decisions++;
         (Decision.PIPELINE.equals(str(m, "stage")) ? side.pipelineActions : side.actions).merge(action, 1L,

@@ -47,6 +47,26 @@ class PortcullisConfigTest {
     }
 
     @Test
+    void unknownKeyNamesTheNearestKnownKeyOnOneShortLine() {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                () -> PortcullisConfig.parse(Map.of("polcy.tag-threshold", "5"), "/etc/james/portcullis.properties"));
+        assertThat(t).isInstanceOf(ConfigException.class).hasMessage("/etc/james/portcullis.properties: "
+                + "polcy.tag-threshold='5': unknown key; did you mean 'policy.tag-threshold'?");
+        assertThat(t.getStackTrace()).as("a configuration mistake carries no stack trace").isEmpty();
+        // placeholders take the key's own id; sections (smtp., report., log.) have their own keys
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("headers.rules.MISSING_DATE", "2"), "t"))
+                .hasMessageEndingWith("did you mean 'headers.rule.MISSING_DATE'?");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("smtp.tarpit.delay", "5"), "t"))
+                .hasMessageEndingWith("did you mean 'smtp.tarpit.delay-ms'?");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("report.recipient", "a@b.c"), "t"))
+                .hasMessageEndingWith("did you mean 'report.recipients'?");
+        // nothing near: a pointer to the documented keys, still one short line
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("completely.different", "1"), "t"))
+                .hasMessageContaining("unknown key; the keys are listed").hasMessageNotContaining("\n")
+                .matches(e -> e.getMessage().length() < 200, "short");
+    }
+
+    @Test
     void thresholdsMustBeOrdered() {
         assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("policy.tag-threshold", "20"), "t"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("tag <= tarpit <= reject");

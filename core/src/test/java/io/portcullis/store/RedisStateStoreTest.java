@@ -42,6 +42,24 @@ class RedisStateStoreTest {
         return s.count(List.of(set), since).get().get(set);
     }
 
+    /**
+     * These tests run lettuce on James 3.8.1's own netty and reactor, as in a deployment: lettuce 6.3.2 is built
+     * against netty 4.1.107 and reactor 3.6.4, whose copies the build excludes (the parent pom).
+     */
+    @Test
+    void lettuceRunsOnJamesNettyAndReactor() throws Exception {
+        Map<String, io.netty.util.Version> netty = io.netty.util.Version.identify();
+        assertThat(netty.get("netty-common").artifactVersion()).isEqualTo("4.1.86.Final");
+        assertThat(netty.get("netty-handler").artifactVersion()).isEqualTo("4.1.86.Final");
+        String reactor = jarOf(reactor.core.publisher.Flux.class);
+        assertThat(reactor).endsWith("reactor-core-3.5.1.jar");
+        assertThat(jarOf(io.lettuce.core.RedisClient.class)).endsWith("lettuce-core-6.3.2.RELEASE.jar");
+    }
+
+    private static String jarOf(Class<?> c) {
+        return c.getProtectionDomain().getCodeSource().getLocation().getPath();
+    }
+
     @Test
     void sameSemanticsAsTheEmbeddedStore() throws Exception {
         Instant now = Instant.now();

@@ -54,6 +54,8 @@ class HeaderTaggingIT {
         config = PortcullisConfig.load(repo.resolve("conf").resolve("portcullis.properties"));
         evaluator = new MessageEvaluator(config);
         WorkingDirectory.prepare(repo.resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
+        // offline: the sample's lists would ask the system's resolvers (dns.servers = system); nothing listens here
+        WorkingDirectory.appendProperties(work, "added by HeaderTaggingIT", List.of("dns.servers = 127.0.0.1:9"));
         server = PortcullisServer.start(work);
         smtpPort = TestJames.smtpPort(server);
         imapPort = server.getProbe(ImapGuiceProbe.class).getImapPort();

@@ -26,7 +26,8 @@ class StateStoreLifecycleIT {
         Path repo = TestPaths.repository();
         WorkingDirectory.prepare(repo.resolve("conf"), work.resolve("james"), "127.0.0.1:0", "127.0.0.1:0", null);
         WorkingDirectory.appendProperties(work.resolve("james"), "added by StateStoreLifecycleIT",
-                List.of("nameservers.enabled = true"));
+                // offline: nothing listens on 127.0.0.1:9 (the sample's dns.servers = system would ask the host's)
+                List.of("nameservers.enabled = true", "dns.servers = 127.0.0.1:9"));
         Path state = work.resolve("james/var/portcullis/state");
         GuiceJamesServer server = PortcullisServer.start(work.resolve("james"));
         try {

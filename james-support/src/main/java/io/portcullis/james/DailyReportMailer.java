@@ -151,6 +151,7 @@ public class DailyReportMailer implements UserDefinedStartable {
         if (executor != null || closed.get()) {
             return;
         }
+        warnAboutMissingMailboxes();
         try {
             lastSent = readState();
             ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
@@ -270,6 +271,7 @@ public class DailyReportMailer implements UserDefinedStartable {
                         to.isEmpty() ? "recipient" : "sender");
                 return false;
             }
+            warnAboutMissingMailboxes();
             String subject = subject(report, day);
             MimeMessage message = message(report, subject, sender, to, day);
             context.sendMail(sender, to, message);
@@ -279,6 +281,50 @@ public class DailyReportMailer implements UserDefinedStartable {
             LOGGER.error("Portcullis: daily report for {} not sent", day, e);
             return false;
         }
+    }
+
+    /** Recipients warned about already (each once per start). */
+    private final Set<String> warnedMissing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The recipients in a local domain of this James that have no mailbox (no James user of that name): the report
+     * (and James's bounce of it) would end in the address-error repository every day. A stock James's postmaster is
+     * {@code postmaster@localhost}, which has none. Each is warned about once; never throws.
+     */
+    List<String> warnAboutMissingMailboxes() {
+        List<String> missing = new ArrayList<>();
+        try {
+            List<MailAddress> check = new ArrayList<>();
+            MailAddress postmaster = context.getPostmaster();
+            if (settings.postmaster && postmaster != null) {
+                check.add(postmaster);
+            }
+            for (String r : settings.recipients) {
+                check.add(new MailAddress(r));
+            }
+            for (MailAddress a : check) {
+                if (context.isLocalServer(a.getDomain()) && !context.isLocalEmail(a)) {
+                    missing.add(a.asString());
+                }
+            }
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.debug("Portcullis: daily report recipients not checked", e);
+            return missing;
+        }
+        List<String> fresh = new ArrayList<>();
+        for (String m : missing) {
+            if (warnedMissing.add(m)) {
+                fresh.add(m);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            LOGGER.warn("Portcullis: daily report recipient(s) {} have no mailbox on this James (local domain, no such "
+                    + "user): the report and its bounce would end in the address-error repository. Create the user "
+                    + "(james-cli AddUser, or WebAdmin PUT /users/<address>), or send the report elsewhere: "
+                    + "report.recipients = <address with a mailbox> and report.postmaster = false in {}, or "
+                    + "<postmaster> in mailetcontainer.xml", fresh, PortcullisRuntime.FILE_NAME);
+        }
+        return missing;
     }
 
     String subject(DecisionReport report, LocalDate day) {

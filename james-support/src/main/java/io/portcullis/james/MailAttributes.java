@@ -49,6 +49,9 @@ public final class MailAttributes {
     public static final AttributeName SCORE = AttributeName.of(SCORE_NAME);
     public static final AttributeName ACTION = AttributeName.of(ACTION_NAME);
     public static final AttributeName NETWORK = AttributeName.of(NETWORK_NAME);
+    /** DNS lists that gave no answer for this mail and why ({@code zen, dbl: resolver unreachable}). */
+    public static final String LISTS_UNKNOWN_NAME = "io.portcullis.lists-unknown";
+    public static final AttributeName LISTS_UNKNOWN = AttributeName.of(LISTS_UNKNOWN_NAME);
 
     private static final String K_CHECK = "check";
     private static final String K_RULE = "rule";
@@ -116,6 +119,24 @@ public final class MailAttributes {
             names.add(AttributeValue.of(c));
         }
         mail.setAttribute(new Attribute(CHECKS, AttributeValue.of(names)));
+    }
+
+    /**
+     * Records which DNS lists gave no answer and why (see {@code PortcullisRuntime.listsUnknown}); null or empty
+     * removes the record. The decision log line of the mail carries it ({@code lists_unknown}).
+     */
+    public static void storeListsUnknown(Mail mail, String listsUnknown) {
+        if (listsUnknown == null || listsUnknown.isEmpty()) {
+            mail.removeAttribute(LISTS_UNKNOWN);
+        } else {
+            mail.setAttribute(new Attribute(LISTS_UNKNOWN, AttributeValue.of(listsUnknown)));
+        }
+    }
+
+    /** The DNS lists that gave no answer for the mail, as recorded by {@link #storeListsUnknown}. */
+    public static Optional<String> listsUnknown(Mail mail) {
+        return mail.getAttribute(LISTS_UNKNOWN).map(a -> unwrap(a.getValue())).filter(String.class::isInstance)
+                .map(String.class::cast);
     }
 
     /** Records the score and action of a verdict. */

@@ -70,6 +70,7 @@ public final class PipelineDecision {
         }
         d.sender(mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString());
         d.recipients(mail.getRecipients() == null ? 0 : mail.getRecipients().size());
+        MailAttributes.listsUnknown(mail).ifPresent(d::listsUnknown);
         try {
             d.messageId(mail.getMessage() == null ? null : mail.getMessage().getMessageID());
         } catch (Exception e) {

@@ -81,6 +81,10 @@ public class PortcullisRuntime {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The decision log ({@code log.*}); {@link io.portcullis.log.DecisionLog#DISABLED} when off. */
     private final io.portcullis.log.DecisionLog decisionLog;
+    /** Whether the resolvers answer (warns when they do not); null without a DNS client. */
+    private final DnsHealthWatch dnsHealth;
+    /** Warns when every client is exempt by James's authorised networks. */
+    private final ExemptClients exemptClients = new ExemptClients();
 
     /** Guice entry point: locates {@code portcullis.properties} the way James locates its own files. */
     @Inject
@@ -89,6 +93,16 @@ public class PortcullisRuntime {
         this(loadFromJames(fileSystem, configurationPath), null, new Metrics(metricFactory),
                 workingDirectory(fileSystem));
         closeWhenJamesStops(injector);
+        ExemptClients.startupNote(readQuietly(fileSystem, configurationPath.asString() + "smtpserver.xml"));
+    }
+
+    /** A James configuration file as text, or null when it cannot be read. */
+    private static String readQuietly(FileSystem fileSystem, String url) {
+        try (InputStream in = fileSystem.getResource(url)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** As the Guice entry point, without registering for James's shutdown (tests; call {@link #close()}). */
@@ -132,13 +146,22 @@ public class PortcullisRuntime {
         DnsjavaClient client = dnsblOn || nameserversOn || networkOn ? new DnsjavaClient(config.dns()) : null;
         if (client != null) {
             warnAboutPublicResolvers(config);
-            client.events(metrics);
+            this.dnsHealth = new DnsHealthWatch(metrics, config.dns()::servers, config.dns().usesSystemServers(),
+                    decisionLog);
+            client.events(dnsHealth);
+            dnsHealth.probe(() -> client.lookup(DnsHealthWatch.probeName(), io.portcullis.dns.DnsType.A)
+                    .thenAccept(dnsHealth::probeAnswered));
             metrics.gauge("portcullis_dns_in_flight", client::inFlight);
+        } else {
+            this.dnsHealth = null;
         }
         metrics.gauge("portcullis_decision_log_queue", decisionLog::pending);
         this.nameservers = nameserversOn
                 ? NameserverService.start(config, client, workingDirectory, new SuspensionLog(metrics, decisionLog))
                 : null;
+        if (dnsHealth != null) {
+            dnsHealth.start();
+        }
         if (dnsblOn) {
             this.dns = client;
             this.dnsbl = new DnsblEngine(dns, config.dnsbl(), new SuspensionLog(metrics, decisionLog));
@@ -236,6 +259,9 @@ public class PortcullisRuntime {
         if (nameservers != null) {
             nameservers.close();
         }
+        if (dnsHealth != null) {
+            dnsHealth.close();
+        }
         decisionLog.close();
         NetworkEngine n = network;
         if (n != null) {
@@ -297,6 +323,7 @@ public class PortcullisRuntime {
      * that cannot be read gives no header findings (logged).
      */
     public List<Finding> allFindings(Mail mail) {
+        exemptClients.seen(mail);
         if (!MailAttributes.checks(mail).contains(HeaderChecker.CHECK)) {
             List<Finding> headerFindings;
             try {
@@ -310,6 +337,7 @@ public class PortcullisRuntime {
         if (dnsbl != null && !MailAttributes.checks(mail).contains(DnsblChecker.CHECK)) {
             List<ListResult> results = await(dnsbl.check(MailTargets.of(mail, config.dnsbl())), mail);
             MailAttributes.storeFindings(mail, DnsblChecker.CHECK, DnsblChecker.findings(results));
+            MailAttributes.storeListsUnknown(mail, listsUnknown(results));
             metrics.listed(results);
         }
         if (nameservers != null && !MailAttributes.checks(mail).contains(NameserverChecker.CHECK)) {
@@ -510,6 +538,30 @@ public class PortcullisRuntime {
         }
     }
 
+    /**
+     * What a decision says about lists that gave no answer, e.g. {@code zen, dbl: resolver unreachable} or
+     * {@code zen: TIMEOUT}; null when every list answered. {@code resolver unreachable} when the resolvers
+     * answered nothing in the last period ({@link DnsHealthWatch}), otherwise the lists' own reasons.
+     */
+    public String listsUnknown(List<ListResult> results) {
+        java.util.Set<String> lists = new java.util.TreeSet<>();
+        java.util.Set<String> why = new java.util.TreeSet<>();
+        for (ListResult r : results) {
+            if (r.status() == io.portcullis.dnsbl.ListStatus.UNKNOWN) {
+                lists.add(r.list().id());
+                String reason = r.reason();
+                int colon = reason.indexOf(':');
+                why.add(reason.startsWith("list suspended") ? "suspended by its self-test"
+                        : colon > 0 ? reason.substring(0, colon) : reason.isEmpty() ? "no answer" : reason);
+            }
+        }
+        if (lists.isEmpty()) {
+            return null;
+        }
+        boolean unreachable = dnsHealth != null && dnsHealth.unreachable();
+        return String.join(", ", lists) + ": " + (unreachable ? "resolver unreachable" : String.join(", ", why));
+    }
+
     /** The DNS lists of the configuration, or null when none are configured. */
     public DnsblEngine dnsbl() {
         return dnsbl;
@@ -556,9 +608,31 @@ public class PortcullisRuntime {
             event("resumed", list, null);
         }
 
+        /** List id to the reason of its last inconclusive self-test; warned once per change. */
+        private final Map<String, String> inconclusive = new java.util.concurrent.ConcurrentHashMap<>();
+
         @Override
         public void inconclusive(ListSpec list, String why) {
-            LOGGER.info("Portcullis: self-test of DNS list {} inconclusive ({}); state unchanged", list.id(), why);
+            String kind = why == null ? "" : why.replaceAll(":.*", "");
+            String before = inconclusive.put(list.id(), kind);
+            if (kind.equals(before)) {
+                LOGGER.info("Portcullis: self-test of DNS list {} still inconclusive ({})", list.id(), why);
+                return;
+            }
+            LOGGER.warn("Portcullis: self-test of DNS list {} ({}) INCONCLUSIVE: {}. The test entries got no "
+                    + "answer, so neither they nor real lookups can list anything: check that dns.servers in {} "
+                    + "points at a working recursive resolver that may query {}", list.id(), list.zone(), why,
+                    FILE_NAME, list.zone());
+            event("self-test-inconclusive", list, why);
+        }
+
+        @Override
+        public void passed(ListSpec list) {
+            if (inconclusive.remove(list.id()) != null) {
+                LOGGER.warn("Portcullis: self-test of DNS list {} ({}) passed: the list answers again", list.id(),
+                        list.zone());
+                event("self-test-passed", list, null);
+            }
         }
     }
 
@@ -594,6 +668,22 @@ public class PortcullisRuntime {
      * real server, {@code classpath:} when a test uses {@code configurationFromClasspath()}).
      */
     static PortcullisConfig loadFromJames(FileSystem fileSystem, Configuration.ConfigurationPath configurationPath) {
+        try {
+            return loadFromJamesOrThrow(fileSystem, configurationPath);
+        } catch (ConfigException e) {
+            // One line, no stack trace, once: without PortcullisModule every matcher and mailet asks again.
+            if (REPORTED.add(e.getMessage())) {
+                LOGGER.error("Portcullis: James cannot start: {}", e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Configuration errors already logged (one ERROR line each, however many classes ask for the runtime). */
+    private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static PortcullisConfig loadFromJamesOrThrow(FileSystem fileSystem,
+            Configuration.ConfigurationPath configurationPath) {
         String url = configurationPath.asString() + FILE_NAME;
         String source = describe(fileSystem, url);
         try (InputStream in = fileSystem.getResource(url)) {

@@ -21,6 +21,22 @@ import java.util.concurrent.TimeUnit;
  * only (the futures complete elsewhere; they are only read when done).
  */
 final class Conn implements LineGate.Holds {
+    /** The lists of the dialog that gave no answer (and why), for the decision log; null when all answered. */
+    String listsUnknown() {
+        List<ListResult> all = new ArrayList<>();
+        for (CompletableFuture<List<ListResult>> f : List.of(clientLists, rdnsLists, heloLists, senderLists,
+                headerLists)) {
+            if (f.isDone()) {
+                all.addAll(f.getNow(List.of()));
+            }
+        }
+        try {
+            return unknownLists.apply(all);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Check {@code smtp}: the greeting test's finding. */
     static final String SMTP_CHECK = io.portcullis.config.ModeSettings.SMTP_CHECK;
     final InetAddress client;
@@ -53,6 +69,8 @@ final class Conn implements LineGate.Holds {
     CompletableFuture<List<ListResult>> headerLists = none();
     /** End of the wait for {@link #headerLists} (end of the header section + {@code smtp.budget-ms}). */
     long headerDeadlineNanos;
+    /** Names the lists that gave no answer and why ({@code zen, dbl: resolver unreachable}); set by the handler. */
+    java.util.function.Function<List<ListResult>, String> unknownLists = r -> null;
     /** Starts {@link #headerLists} from a message's header section (set by the handler). */
     java.util.function.Consumer<String> headerListener = h -> { };
     boolean tarpitted;

@@ -123,6 +123,10 @@ final class DecisionRecorder {
                 d.rdns(conn.rdns.getNow(null));
             }
             d.helo(conn.helo);
+            String unknown = conn.listsUnknown();
+            if (unknown != null && !unknown.isEmpty()) {
+                d.listsUnknown(unknown);
+            }
         } else if (session.getRemoteAddress() != null && session.getRemoteAddress().getAddress() != null) {
             d.client(com.google.common.net.InetAddresses.toAddrString(session.getRemoteAddress().getAddress()));
         }

@@ -45,6 +45,7 @@ final class MessageFindings {
             all.addAll(smtpFindings);
         }
         all.addAll(attachNameservers(conn, mail));
+        MailAttributes.storeListsUnknown(mail, conn.listsUnknown());
         if (judgeClient && conn.network.isDone()) {
             List<Finding> network = conn.networkFindings();
             MailAttributes.storeFindings(mail, io.portcullis.network.NetworkEngine.CHECK, network);

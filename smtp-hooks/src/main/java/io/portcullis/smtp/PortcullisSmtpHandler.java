@@ -174,6 +174,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         InetSocketAddress remote = session.getRemoteAddress();
         Conn conn = new Conn(remote == null ? null : remote.getAddress(), settings().budgetMs);
         conn.gate = LineGate.installOn(session, conn).orElse(null);
+        conn.unknownLists = runtime::listsUnknown;
         if (session instanceof SMTPSession) {
             SMTPSession smtp = (SMTPSession) session;
             conn.headerListener = headers -> {
