@@ -122,17 +122,16 @@ class DecisionLogTest {
         assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue(); // the writer is stuck in write()
         assertThat(log.offer(Decision.of(Decision.RCPT, Decision.REJECT))).isTrue();
         assertThat(log.offer(Decision.of(Decision.RCPT, Decision.REJECT))).isTrue(); // queue (2) now full
-        long t0 = System.nanoTime();
+        // The writer stays stuck throughout: these offers can only return because offering never waits for it
+        // (their cost is measured by ./portcullis bench-log, not here).
         int refused = 0;
         for (int i = 0; i < 10_000; i++) {
             if (!log.offer(Decision.of(Decision.RCPT, Decision.REJECT))) {
                 refused++;
             }
         }
-        long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
         assertThat(refused).isEqualTo(10_000);
         assertThat(log.dropped()).isEqualTo(10_000);
-        assertThat(micros).as("10,000 offers to a full queue took %d us", micros).isLessThan(500_000);
         release.countDown();
         log.close();
         assertThat(written).hasSize(4);
