@@ -150,6 +150,19 @@ public final class HeaderChecker {
             this.input = input;
         }
 
+        private ParsedDate date;
+        private boolean dateDone;
+
+        /** The first Date field parsed, or null without one; parsed once per message. */
+        ParsedDate date() {
+            if (!dateDone) {
+                dateDone = true;
+                HeaderField f = h.first("date");
+                date = f == null ? null : DateTimeParser.parse(f.value());
+            }
+            return date;
+        }
+
         MessageId messageId() {
             if (!midDone) {
                 midDone = true;
@@ -239,8 +252,7 @@ public final class HeaderChecker {
         SIGNATURES {
             @Override
             void run(Context c, Hits hits) {
-                long reference = referenceTime(c);
-                String r = MuaSignatures.ratwareMsHeaders(c.h, c.messageId(), reference);
+                String r = MuaSignatures.ratwareMsHeaders(c.h, c.messageId(), () -> referenceTime(c));
                 if (r != null) {
                     hits.add(HeaderRule.RATWARE_MS_HEADERS, r);
                 }
@@ -308,12 +320,9 @@ public final class HeaderChecker {
      * Received timestamp, else {@link ReceivedTrace#NONE}.
      */
     private static long referenceTime(Context c) {
-        HeaderField dateField = c.h.first("date");
-        if (dateField != null) {
-            ParsedDate d = DateTimeParser.parse(dateField.value());
-            if (d.valid()) {
-                return d.epochSecond();
-            }
+        ParsedDate d = c.date();
+        if (d != null && d.valid()) {
+            return d.epochSecond();
         }
         return c.trace().earliest;
     }
@@ -651,7 +660,7 @@ public final class HeaderChecker {
         HeaderField dateField = h.first("date");
         ParsedDate date = null;
         if (dateField != null) {
-            date = DateTimeParser.parse(dateField.value());
+            date = c.date();
             if (!date.valid()) {
                 hits.add(HeaderRule.INVALID_DATE, "Date '" + clip(dateField.value()) + "': " + date.error());
             } else {

@@ -1,6 +1,7 @@
 package io.portcullis.headers;
 
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -103,19 +104,20 @@ final class MuaSignatures {
      * the Date's time (seconds apart; {@link #MS_ID_SLACK_SECONDS} allows for a queued draft). An id in
      * this shape that encodes another time, or no plausible time at all, imitates the engine.
      *
-     * @param reference the Date (or, without a valid Date, the earliest Received time) in epoch
+     * @param referenceTime the Date (or, without a valid Date, the earliest Received time) in epoch
      *     seconds, or {@link ReceivedTrace#NONE}: then only an implausible time (before 1995) is judged
      * @return a description, or null
      */
-    static String ratwareMsHeaders(ParsedHeader h, MessageId mid, long reference) {
-        if (mid == null || !mid.valid() || regeneratedId(h, mid)) {
+    static String ratwareMsHeaders(ParsedHeader h, MessageId mid, LongSupplier referenceTime) {
+        if (mid == null || !mid.valid()) {
             return null;
         }
         String id = mid.inner();
-        if (!MS_DOLLAR_MSGID.matcher(id).find()) {
+        if (id.indexOf('$') < 0 || !MS_DOLLAR_MSGID.matcher(id).find() || regeneratedId(h, mid)) {
             return null;
         }
         long t = msIdEpochSecond(id);
+        long reference = referenceTime.getAsLong();
         if (reference == ReceivedTrace.NONE) {
             return t < MS_ID_EARLIEST ? "Message-ID <" + clip(id) + "> imitates the Microsoft $-format: the time it "
                     + "encodes is before 1995" : null;
