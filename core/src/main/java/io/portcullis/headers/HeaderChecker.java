@@ -246,6 +246,7 @@ public final class HeaderChecker {
                     hits.add(HeaderRule.RECEIVED_INVALID_IP, t.firstInvalidIp, t.invalidIps);
                 }
                 heloIpMismatch(c, hits);
+                forgedProviderHelo(c, hits);
                 traceBelowOriginator(c, hits);
             }
         },
@@ -325,6 +326,59 @@ public final class HeaderChecker {
             return d.epochSecond();
         }
         return c.trace().earliest;
+    }
+
+    /**
+     * Large mailbox providers, one group per operator: a host of one group whose reverse name is in
+     * another domain of the same group is the provider's own (Yahoo also sends AOL's mail, Google
+     * sends Gmail's, Microsoft Hotmail's and Outlook's).
+     */
+    private static final String[][] PROVIDERS = {
+        {"yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "aol.com", "aim.com", "netscape.net",
+            "compuserve.com", "cs.com"},
+        {"hotmail.com", "msn.com", "live.com", "outlook.com"},
+        {"gmail.com", "googlemail.com", "google.com"},
+        {"earthlink.net"},
+        {"juno.com", "netzero.net"},
+        {"mail.com"},
+    };
+
+    /** The provider group whose domain (or a subdomain of it) {@code host} is, or -1. */
+    static int providerGroup(String host) {
+        if (host == null) {
+            return -1;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        while (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        for (int g = 0; g < PROVIDERS.length; g++) {
+            for (String d : PROVIDERS[g]) {
+                if (h.equals(d) || (h.endsWith(d) && h.length() > d.length() && h.charAt(h.length() - d.length() - 1) == '.')) {
+                    return g;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** RECEIVED_FORGED_PROVIDER_HELO: a provider's host name in HELO, a recorded reverse name outside it. */
+    private static void forgedProviderHelo(Context c, Hits hits) {
+        int index = 0;
+        for (ReceivedHop hop : c.hops()) {
+            index++;
+            if (hop.rdns == null || hop.helo == null) {
+                continue;
+            }
+            int g = providerGroup(hop.helo);
+            if (g < 0 || providerGroup(hop.rdns) == g) {
+                continue;
+            }
+            hits.add(HeaderRule.RECEIVED_FORGED_PROVIDER_HELO, "Received #" + index + ": the client greeted as "
+                    + clip(hop.helo) + " but its address" + (hop.peerIp == null ? "" : " [" + hop.peerIp + "]")
+                    + " has the reverse name " + clip(hop.rdns));
+            return;
+        }
     }
 
     /**

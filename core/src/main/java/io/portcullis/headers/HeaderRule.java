@@ -132,6 +132,16 @@ public enum HeaderRule {
      */
     RECEIVED_HELO_IP_MISMATCH(Kind.HEURISTIC, Family.OWN, "heuristic (RFC 5321 4.1.1.1)", 2.0,
             "a client greeted with a public address literal outside its own /24"),
+    /**
+     * A hop records that the client greeted with a host name of a large mailbox provider (Yahoo/AOL,
+     * Microsoft, Google, ...), but the reverse name the receiving relay recorded for its address is
+     * outside that provider's domains (or {@code unknown}). The providers' outbound servers all have
+     * reverse names in their own domains; a bulk mailer, legitimate or not, has no reason to claim to
+     * be one. Hops that record no reverse name are not judged. (SpamAssassin's FORGED_YAHOO_RCVD,
+     * FORGED_HOTMAIL_RCVD idea.)
+     */
+    RECEIVED_FORGED_PROVIDER_HELO(Kind.HEURISTIC, Family.OWN, "heuristic (RFC 5321 4.1.1.1)", 3.5,
+            "a client greeted as a large mail provider's host, but its address's reverse name is not the provider's"),
 
     // ---- software signatures
     /** H23. */
@@ -165,7 +175,7 @@ public enum HeaderRule {
      * sender itself, i.e. the trace is fabricated. Webmail ("via HTTP") and hops from private or
      * loopback addresses are not judged (some gateways write those below the message's own fields).
      */
-    TRACE_BELOW_ORIGINATOR(Kind.HEURISTIC, Family.OWN, "heuristic (RFC 5321 4.4, RFC 5322 3.6)", 2.0,
+    TRACE_BELOW_ORIGINATOR(Kind.HEURISTIC, Family.OWN, "heuristic (RFC 5321 4.4, RFC 5322 3.6)", 3.0,
             "a Received hop from a public address stands below the From/Date/Message-ID fields: a made-up trace"),
     /**
      * Combination: the client named in X-Mailer/User-Agent (FORGED_MUA) always writes its own

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Documented (README "Measured figures"): 5-fold cross-validation by sender, seed 1, default tag
  * threshold 5.0, heuristic scores fitted on the training folds: held-out ham 0 of 2,500 flagged, held-out
- * spam 299 of 500 (59.8 %); configured scores on the whole corpus: 0 ham, 289 spam. Tolerance: none for
+ * spam 306 of 500 (61.2 %); configured scores on the whole corpus: 0 ham, 298 spam. Tolerance: none for
  * ham (the target is at most 0.3 %); spam may not fall below the documented count. Speed is measured by
  * {@code ./portcullis bench}, not here.
  */
@@ -71,9 +71,9 @@ class HeaderCorpusAccuracyTest {
         assertThat(cv.spam).isEqualTo(500);
         assertThat(cv.hamRate()).as("held-out ham flagged").isLessThanOrEqualTo(0.003);
         assertThat(cv.hamFlagged).as("held-out ham flagged (README: 0)").isZero();
-        assertThat(cv.spamFlagged).as("held-out spam flagged (README: 299)").isGreaterThanOrEqualTo(299);
+        assertThat(cv.spamFlagged).as("held-out spam flagged (README: 306)").isGreaterThanOrEqualTo(306);
         assertThat(cv.hamFlaggedDefaults).as("configured scores, ham (README: 0)").isZero();
-        assertThat(cv.spamFlaggedDefaults).as("configured scores, spam (README: 289)").isGreaterThanOrEqualTo(289);
+        assertThat(cv.spamFlaggedDefaults).as("configured scores, spam (README: 298)").isGreaterThanOrEqualTo(298);
     }
 
     @Test

@@ -145,6 +145,10 @@ class HeaderRulesTest {
         a.add(Arguments.of(HeaderRule.RECEIVED_HELO_IP_MISMATCH, Msg.good()
                 .set("Received: from mail", "Received: from mail.example.org ([192.0.2.10] helo=203.0.113.9)").bytes()));
         a.add(Arguments.of(HeaderRule.PRIORITY_WITHOUT_MAILER, Msg.good().add("X-Priority: 1").bytes()));
+        a.add(Arguments.of(HeaderRule.RECEIVED_FORGED_PROVIDER_HELO, Msg.good()
+                .set("Received: from mail", "Received: from mx1.mail.yahoo.com (dsl-55.example.net [192.0.2.10])").bytes()));
+        a.add(Arguments.of(HeaderRule.RECEIVED_FORGED_PROVIDER_HELO, Msg.good()
+                .set("Received: from mail", "Received: from dsl-55.example.net ([192.0.2.10] helo=hotmail.com)").bytes()));
         return a.stream();
     }
 
@@ -240,6 +244,22 @@ class HeaderRulesTest {
         assertThat(HeaderRule.BULK_STYLE_CAP).isLessThan(tag);
         assertThat(HeaderRule.values()).filteredOn(r -> r.defaultScore() >= tag)
                 .allMatch(r -> r.kind() == HeaderRule.Kind.RFC);
+    }
+
+    @Test
+    void providerHostsGreetingWithTheirOwnNamesAreNotForged() {
+        assertThat(rules(check(Msg.good().set("Received: from mail",
+                "Received: from web13705.mail.yahoo.com (web13705.mail.yahoo.com [216.136.175.138])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
+        // the same operator's other domain, and a hop that records no reverse name
+        assertThat(rules(check(Msg.good().set("Received: from mail",
+                "Received: from smtp.gmail.com (mail-wr1-f54.google.com [192.0.2.10])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
+        assertThat(rules(check(Msg.good().set("Received: from mail", "Received: from yahoo.com ([192.0.2.10])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
+        assertThat(rules(check(Msg.good().set("Received: from mail",
+                "Received: from mail.example.org (notyahoo.com [192.0.2.10])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
     }
 
     @Test
