@@ -348,13 +348,15 @@ public final class HeaderChecker {
         if (host == null) {
             return -1;
         }
-        String h = host.toLowerCase(Locale.ROOT);
-        while (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
+        int end = host.length();
+        while (end > 0 && host.charAt(end - 1) == '.') {
+            end--;
         }
         for (int g = 0; g < PROVIDERS.length; g++) {
             for (String d : PROVIDERS[g]) {
-                if (h.equals(d) || (h.endsWith(d) && h.length() > d.length() && h.charAt(h.length() - d.length() - 1) == '.')) {
+                int start = end - d.length();
+                if (start >= 0 && host.regionMatches(true, start, d, 0, d.length())
+                        && (start == 0 || host.charAt(start - 1) == '.')) {
                     return g;
                 }
             }
