@@ -28,7 +28,7 @@ public final class Main {
                 case "scan":
                     return ScanCommand.run(CliArgs.parse(rest, "--config"), out, err);
                 case "accuracy":
-                    return AccuracyCommand.run(CliArgs.parse(rest, "--config", "--ham", "--spam"), out, err);
+                    return AccuracyCommand.run(CliArgs.parse(rest, AccuracyCommand.OPTIONS), out, err);
                 case "bench":
                     return BenchCommand.run(CliArgs.parse(rest, "--config", "--seconds", "--warmup"), out, err);
                 case "lookup":
@@ -65,8 +65,10 @@ public final class Main {
     static String usage() {
         return "usage:\n"
                 + "  portcullis scan [--config FILE] PATH...         check .eml files or folders; JSON line per message\n"
-                + "  portcullis accuracy [--config FILE] --ham DIR --spam DIR\n"
-                + "                                                  flagged rates on labelled mail, per rule and threshold\n"
+                + "  portcullis accuracy [--config FILE] --ham DIR --spam DIR [--folds K] [--seed N] [--varied-ham DIR]...\n"
+                + "                                                  flagged rates on labelled mail: per threshold, k-fold\n"
+                + "                                                  cross-validated by sender (default K 5, seed 1), per\n"
+                + "                                                  rule, and on extra ham never fitted on\n"
                 + "  portcullis bench [--config FILE] [--seconds N] [--warmup N] PATH...\n"
                 + "                                                  header checks per second on one core\n"
                 + "  portcullis rules [--config FILE]                the header rule catalogue and effective scores\n"

@@ -100,8 +100,14 @@ public final class HeaderChecker {
             count[i] += times;
         }
 
+        /**
+         * One finding per rule that fired and is enabled. Bulk-style rules share {@link
+         * HeaderRule#BULK_STYLE_CAP}: once their scores reach it, later ones (catalogue order) report the
+         * remainder (possibly 0) and say so, so the findings add up to {@link HeaderRule#total}.
+         */
         List<Finding> findings(HeaderRuleSettings settings) {
             List<Finding> out = new ArrayList<>(4);
+            double bulk = 0;
             for (HeaderRule r : RULES) {
                 int i = r.ordinal();
                 if (count[i] == 0) {
@@ -115,7 +121,16 @@ public final class HeaderChecker {
                 if (count[i] > 1) {
                     d = d + " (" + count[i] + " occurrences)";
                 }
-                out.add(new Finding(CHECK, r.id(), score, d));
+                double s = score;
+                if (r.family() == HeaderRule.Family.BULK_STYLE && s > 0) {
+                    double room = Math.max(0, HeaderRule.BULK_STYLE_CAP - bulk);
+                    bulk += s;
+                    if (s > room) {
+                        s = room;
+                        d = d + " [bulk-style signals count at most " + HeaderRule.BULK_STYLE_CAP + " together]";
+                    }
+                }
+                out.add(new Finding(CHECK, r.id(), s, d));
             }
             return out;
         }
@@ -133,6 +148,19 @@ public final class HeaderChecker {
         Context(ParsedHeader h, HeaderInput input) {
             this.h = h;
             this.input = input;
+        }
+
+        private ParsedDate date;
+        private boolean dateDone;
+
+        /** The first Date field parsed, or null without one; parsed once per message. */
+        ParsedDate date() {
+            if (!dateDone) {
+                dateDone = true;
+                HeaderField f = h.first("date");
+                date = f == null ? null : DateTimeParser.parse(f.value());
+            }
+            return date;
         }
 
         MessageId messageId() {
@@ -218,18 +246,30 @@ public final class HeaderChecker {
                     hits.add(HeaderRule.RECEIVED_INVALID_IP, t.firstInvalidIp, t.invalidIps);
                 }
                 heloIpMismatch(c, hits);
+                forgedProviderHelo(c, hits);
+                traceBelowOriginator(c, hits);
             }
         },
         SIGNATURES {
             @Override
             void run(Context c, Hits hits) {
-                String f = MuaSignatures.forgedMua(c.h, c.messageId());
-                if (f != null) {
-                    hits.add(HeaderRule.FORGED_MUA, f);
-                }
-                String r = MuaSignatures.ratwareMsHeaders(c.h, c.messageId());
+                String r = MuaSignatures.ratwareMsHeaders(c.h, c.messageId(), () -> referenceTime(c));
                 if (r != null) {
                     hits.add(HeaderRule.RATWARE_MS_HEADERS, r);
+                }
+                String f = MuaSignatures.forgedMua(c.h, c.messageId(), r != null);
+                if (f != null) {
+                    hits.add(HeaderRule.FORGED_MUA, f);
+                    MessageId mid = c.messageId();
+                    String relay = mid != null && mid.valid() ? relayMadeId(c.hops(), mid) : null;
+                    if (relay != null) {
+                        hits.add(HeaderRule.FORGED_MUA_RELAY_ID, "the client named in the header always writes its"
+                                + " own Message-ID, but " + relay);
+                    }
+                }
+                if (c.h.has("x-msmail-priority") && !c.h.has("x-mimeole")) {
+                    hits.add(HeaderRule.MS_PRIORITY_WITHOUT_MIMEOLE,
+                            "X-MSMail-Priority present but no X-MimeOLE");
                 }
                 String b = MuaSignatures.bulkMailer(c.h);
                 if (b != null) {
@@ -273,6 +313,105 @@ public final class HeaderChecker {
             }
             hits.add(HeaderRule.RECEIVED_HELO_IP_MISMATCH, "Received #" + index + ": the client at ["
                     + hop.peerIp + "] greeted as " + clip(hop.helo) + ", a public address that is not its own");
+        }
+    }
+
+    /**
+     * The time a Microsoft-format Message-ID must agree with: the Date when valid, else the earliest
+     * Received timestamp, else {@link ReceivedTrace#NONE}.
+     */
+    private static long referenceTime(Context c) {
+        ParsedDate d = c.date();
+        if (d != null && d.valid()) {
+            return d.epochSecond();
+        }
+        return c.trace().earliest;
+    }
+
+    /**
+     * Large mailbox providers, one group per operator: a host of one group whose reverse name is in
+     * another domain of the same group is the provider's own (Yahoo also sends AOL's mail, Google
+     * sends Gmail's, Microsoft Hotmail's and Outlook's).
+     */
+    private static final String[][] PROVIDERS = {
+        {"yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "aol.com", "aim.com", "netscape.net",
+            "compuserve.com", "cs.com"},
+        {"hotmail.com", "msn.com", "live.com", "outlook.com"},
+        {"gmail.com", "googlemail.com", "google.com"},
+        {"earthlink.net"},
+        {"juno.com", "netzero.net"},
+        {"mail.com"},
+    };
+
+    /** The provider group whose domain (or a subdomain of it) {@code host} is, or -1. */
+    static int providerGroup(String host) {
+        if (host == null) {
+            return -1;
+        }
+        int end = host.length();
+        while (end > 0 && host.charAt(end - 1) == '.') {
+            end--;
+        }
+        for (int g = 0; g < PROVIDERS.length; g++) {
+            for (String d : PROVIDERS[g]) {
+                int start = end - d.length();
+                if (start >= 0 && host.regionMatches(true, start, d, 0, d.length())
+                        && (start == 0 || host.charAt(start - 1) == '.')) {
+                    return g;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** RECEIVED_FORGED_PROVIDER_HELO: a provider's host name in HELO, a recorded reverse name outside it. */
+    private static void forgedProviderHelo(Context c, Hits hits) {
+        int index = 0;
+        for (ReceivedHop hop : c.hops()) {
+            index++;
+            if (hop.rdns == null || hop.helo == null) {
+                continue;
+            }
+            int g = providerGroup(hop.helo);
+            if (g < 0 || providerGroup(hop.rdns) == g) {
+                continue;
+            }
+            hits.add(HeaderRule.RECEIVED_FORGED_PROVIDER_HELO, "Received #" + index + ": the client greeted as "
+                    + clip(hop.helo) + " but its address" + (hop.peerIp == null ? "" : " [" + hop.peerIp + "]")
+                    + " has the reverse name " + clip(hop.rdns));
+            return;
+        }
+    }
+
+    /**
+     * TRACE_BELOW_ORIGINATOR: a Received field of an SMTP hop from a public address after (below) the
+     * first of From, Date, Subject, Message-ID, To.
+     */
+    private static void traceBelowOriginator(Context c, Hits hits) {
+        boolean originator = false;
+        int received = 0;
+        List<ReceivedHop> hops = null;
+        for (HeaderField f : c.h.fields) {
+            String n = f.lowerName();
+            if (n.equals("received")) {
+                received++;
+                if (!originator) {
+                    continue;
+                }
+                if (hops == null) {
+                    hops = c.hops();
+                }
+                ReceivedHop hop = hops.get(received - 1);
+                if (hop.peerIp == null || !ReceivedHop.isPublic(hop.peerIp) || f.value().contains(" via HTTP")) {
+                    continue;
+                }
+                hits.add(HeaderRule.TRACE_BELOW_ORIGINATOR, "Received #" + received + " (from [" + hop.peerIp
+                        + "]) stands below the originator fields: relays prepend their trace, so the sender wrote it");
+                return;
+            } else if (!originator && (n.equals("from") || n.equals("date") || n.equals("subject")
+                    || n.equals("message-id") || n.equals("to"))) {
+                originator = true;
+            }
         }
     }
 
@@ -577,7 +716,7 @@ public final class HeaderChecker {
         HeaderField dateField = h.first("date");
         ParsedDate date = null;
         if (dateField != null) {
-            date = DateTimeParser.parse(dateField.value());
+            date = c.date();
             if (!date.valid()) {
                 hits.add(HeaderRule.INVALID_DATE, "Date '" + clip(dateField.value()) + "': " + date.error());
             } else {

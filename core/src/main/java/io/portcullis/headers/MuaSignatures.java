@@ -1,6 +1,7 @@
 package io.portcullis.headers;
 
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -31,14 +32,9 @@ final class MuaSignatures {
             Pattern.compile("^\\d{1,12}\\.(?:19[789]\\d|20\\d\\d)(?:0\\d|1[012])(?:[012]\\d|3[01])[0-5]\\d[0-5]\\d[0-5]\\d@");
     /** Mailman regenerates Message-IDs for some traffic. */
     private static final Pattern MAILMAN_MSGID = Pattern.compile("^mailman\\.\\d+\\.\\d+\\.");
-    private static final Pattern MS_HASH_MSGID = Pattern.compile("^[0-9a-f]{4,16}\\$[0-9a-f]{4,16}\\$[0-9a-f]{4,16}@");
-    /**
-     * Zero-padded imitation of the $-format: genuine ids carry FILETIME bits in the second group and
-     * the client's IPv4 address (little-endian) in the third, so both starting with 0000 does not occur.
-     */
-    private static final Pattern ZERO_PADDED_MS_MSGID =
-            Pattern.compile("^[0-9a-f]{4,16}\\$0000[0-9a-f]{4}\\$0000[0-9a-f]{4}@");
-    private static final Pattern NEW_OUTLOOK_MAILER = Pattern.compile("^Microsoft (?:Office )?Outlook(?:,? Build)? 1[1-9]\\.|^Microsoft (?:Office )?Outlook [2-9]\\d\\.");
+    /** X-Mailer values of programs built on Microsoft's MIME engine (Outlook, Outlook Express, Exchange, CDO). */
+    private static final Pattern MS_CLIENT_MAILER =
+            Pattern.compile("^(?:Microsoft (?:Outlook|CDO|Office Outlook)|Internet Mail Service \\(|Microsoft Exchange)");
 
     /**
      * Names of mass-mailing programs ("bulk mailers"), matched case-insensitively as substrings of
@@ -54,14 +50,29 @@ final class MuaSignatures {
     private MuaSignatures() {
     }
 
-    /** A description of the forged client claim, or null. */
-    static String forgedMua(ParsedHeader h, MessageId mid) {
+    /**
+     * A description of the forged client claim, or null.
+     *
+     * @param msImitation whether the Message-ID imitates Microsoft's $-format (RATWARE_MS_HEADERS): then
+     *     a Microsoft client named in X-Mailer, or claimed by X-MSMail-Priority, did not write it
+     */
+    static String forgedMua(ParsedHeader h, MessageId mid, boolean msImitation) {
         if (mid == null || !mid.valid() || regeneratedId(h, mid)) {
             return null;
         }
         String id = mid.inner();
         String mailer = value(h, "x-mailer");
         String agent = value(h, "user-agent");
+        if (msImitation) {
+            if (mailer != null && MS_CLIENT_MAILER.matcher(mailer).find()) {
+                return "X-Mailer claims " + clip(mailer) + " but Message-ID <" + clip(id)
+                        + "> only imitates that client's format";
+            }
+            if (h.has("x-msmail-priority")) {
+                return "X-MSMail-Priority claims a Microsoft client but Message-ID <" + clip(id)
+                        + "> only imitates that client's format";
+            }
+        }
         if (mailer != null) {
             if (OE_MAILER.matcher(mailer).find() && !MS_MSGID.matcher(id).find()
                     && !HOTMAIL_MSGID.matcher(id).find()) {
@@ -86,33 +97,57 @@ final class MuaSignatures {
     }
 
     /**
-     * Microsoft's MIME engine (Outlook Express, Outlook, Exchange/CDO) stamps X-MimeOLE whenever it
-     * writes its $-separated Message-ID or the X-MSMail-Priority header. Either marker without the
-     * stamp is the signature of software imitating it. Null if not seen.
+     * Microsoft's MIME engine (Outlook Express, Outlook, Exchange/CDO) writes Message-IDs as
+     * {@code <counter FILETIME-high $ FILETIME-low $ IPv4 @ host>}: the first group ends with the high
+     * 32 bits of the Windows FILETIME (100 ns since 1601) of the moment of writing, the second group is
+     * the low 32 bits. The Date comes from the same clock at the same moment, so a genuine id encodes
+     * the Date's time (seconds apart; {@link #MS_ID_SLACK_SECONDS} allows for a queued draft). An id in
+     * this shape that encodes another time, or no plausible time at all, imitates the engine.
+     *
+     * @param referenceTime the Date (or, without a valid Date, the earliest Received time) in epoch
+     *     seconds, or {@link ReceivedTrace#NONE}: then only an implausible time (before 1995) is judged
+     * @return a description, or null
      */
-    static String ratwareMsHeaders(ParsedHeader h, MessageId mid) {
-        if (mid != null && mid.valid() && ZERO_PADDED_MS_MSGID.matcher(mid.inner()).find()) {
-            return "Message-ID <" + clip(mid.inner()) + "> imitates the Microsoft $-format with zero-padded groups";
-        }
-        if (h.has("x-mimeole")) {
+    static String ratwareMsHeaders(ParsedHeader h, MessageId mid, LongSupplier referenceTime) {
+        if (mid == null || !mid.valid()) {
             return null;
         }
-        for (HeaderField r : h.all("received")) {
-            if (r.value().contains("Microsoft Exchange") || r.value().contains("Microsoft SMTPSVC")) {
-                return null;
-            }
+        String id = mid.inner();
+        if (id.indexOf('$') < 0 || !MS_DOLLAR_MSGID.matcher(id).find() || regeneratedId(h, mid)) {
+            return null;
         }
-        if (mid != null && mid.valid() && MS_HASH_MSGID.matcher(mid.inner()).find() && !regeneratedId(h, mid)) {
-            return "Message-ID <" + clip(mid.inner()) + "> has the Microsoft $-format but there is no X-MimeOLE";
+        long t = msIdEpochSecond(id);
+        long reference = referenceTime.getAsLong();
+        if (reference == ReceivedTrace.NONE) {
+            return t < MS_ID_EARLIEST ? "Message-ID <" + clip(id) + "> imitates the Microsoft $-format: the time it "
+                    + "encodes is before 1995" : null;
         }
-        if (h.has("x-msmail-priority")) {
-            String mailer = value(h, "x-mailer");
-            if (mailer != null && (mailer.contains("SquirrelMail") || NEW_OUTLOOK_MAILER.matcher(mailer).find())) {
-                return null;
-            }
-            return "X-MSMail-Priority present but no X-MimeOLE";
+        long diff = Math.abs(t - reference);
+        if (diff <= MS_ID_SLACK_SECONDS) {
+            return null;
         }
-        return null;
+        return "Message-ID <" + clip(id) + "> imitates the Microsoft $-format: the time it encodes is "
+                + (diff > 3650L * 86400 ? "more than ten years" : (diff / 86400) + " days")
+                + " away from the Date";
+    }
+
+    /** Genuine ids and Date: the same clock at the same moment; two days cover a draft sent later. */
+    static final long MS_ID_SLACK_SECONDS = 2L * 86400;
+    /** 1995-01-01: no Microsoft MIME engine wrote mail before. */
+    private static final long MS_ID_EARLIEST = 788918400L;
+    /** Seconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
+    private static final long FILETIME_EPOCH_OFFSET = 11644473600L;
+    /** First group: counter then the 8 hex of FILETIME-high; second: FILETIME-low; third: IPv4. */
+    private static final Pattern MS_DOLLAR_MSGID =
+            Pattern.compile("^[0-9a-fA-F]{8,16}\\$[0-9a-fA-F]{8}\\$[0-9a-fA-F]{8}@");
+
+    /** The epoch second a $-format id encodes (FILETIME-high is the last 8 hex of the first group). */
+    static long msIdEpochSecond(String id) {
+        int d1 = id.indexOf('$');
+        long hi = Long.parseLong(id.substring(d1 - 8, d1), 16);
+        long lo = Long.parseLong(id.substring(d1 + 1, d1 + 9), 16);
+        long filetime = (hi << 32) | lo; // < 2^64: hi < 2^32; read as unsigned below
+        return Long.divideUnsigned(filetime, 10_000_000L) - FILETIME_EPOCH_OFFSET;
     }
 
     /** The bulk-mailing program named in X-Mailer, or null. */

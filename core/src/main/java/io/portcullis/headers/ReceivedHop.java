@@ -19,8 +19,14 @@ final class ReceivedHop {
     final String by;
     /** The queue id after " id " (angle brackets removed), or null. */
     final String id;
+    /**
+     * The reverse name the receiving MTA recorded for the peer (lower case; {@code unknown} when it
+     * wrote that), or null when the field records none.
+     */
+    final String rdns;
 
-    private ReceivedHop(String helo, String peerIp, String by, String id) {
+    private ReceivedHop(String helo, String peerIp, String by, String id, String rdns) {
+        this.rdns = rdns;
         this.helo = helo;
         this.peerIp = peerIp;
         this.by = by;
@@ -36,6 +42,7 @@ final class ReceivedHop {
         int fromEnd = byAt < 0 ? n : byAt;
         String helo = null;
         String ip = null;
+        String rdns = null;
         if (from) {
             int afterFrom = start + 4;
             String first = token(v, afterFrom, fromEnd);
@@ -49,6 +56,7 @@ final class ReceivedHop {
                 quadFrom = v.indexOf(first, afterFrom) + first.length();
             }
             ip = firstQuad(v, quadFrom, fromEnd);
+            rdns = reverseName(v, exim >= 0 ? afterFrom : quadFrom, fromEnd, exim >= 0 ? first : null);
         }
         String by = byAt < 0 ? null : token(v, byAt + 2, n);
         String id = null;
@@ -64,7 +72,30 @@ final class ReceivedHop {
                 id = e > s ? id.substring(s, e) : null;
             }
         }
-        return new ReceivedHop(helo, ip, by, id);
+        return new ReceivedHop(helo, ip, by, id, rdns);
+    }
+
+    /**
+     * Exim: the first token, unless it is an address literal. Sendmail/Postfix: the name inside the
+     * parenthesis after the HELO name, before the '[' of the address ({@code user@} removed).
+     */
+    private static String reverseName(String v, int from, int end, String eximFirst) {
+        if (eximFirst != null) {
+            return eximFirst.startsWith("[") || quadAt(eximFirst, 0) != null ? null : eximFirst.toLowerCase(java.util.Locale.ROOT);
+        }
+        int p = skipSpace(v, from, end);
+        if (p >= end || v.charAt(p) != '(') {
+            return null;
+        }
+        String t = token(v, p + 1, end);
+        if (t == null || t.startsWith("[") || quadAt(t, 0) != null) {
+            return null;
+        }
+        int at = t.lastIndexOf('@');
+        if (at >= 0) {
+            t = t.substring(at + 1);
+        }
+        return t.isEmpty() || t.startsWith("[") ? null : t.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static boolean space(char c) {

@@ -3,39 +3,40 @@
  * rule catalogue {@link io.portcullis.headers.HeaderRule} (anchors H1-H25 of the project survey plus a
  * few documented signatures) and the {@link io.portcullis.headers.HeaderChecker} that applies it.
  *
- * <h2>How the default scores were chosen</h2>
+ * <h2>Scoring principle</h2>
  *
- * <p>The default policy tags at 5.0 and the scores are additive, so each score says how much of a
- * tag decision one observation justifies. Scores were set by the kind of evidence, in four tiers,
- * and then checked (not fitted message by message) against the development corpus, where the
- * defaults flag 0 of 2,500 ham and 66 % of 500 spam at 5.0.
+ * <p>The default policy tags at 5.0 and scores add up, so a score says how much of a tag decision one
+ * observation justifies. Every rule has a {@link io.portcullis.headers.HeaderRule.Kind kind}:
  *
- * <ol>
- * <li><b>5.0 and above: proof of fabrication.</b> The header contradicts itself in a way no working
- * mail software produces: a client named in X-Mailer/User-Agent whose fixed Message-ID format is
- * absent ({@code FORGED_MUA}, the SpamAssassin/rspamd FORGED_MUA_* shapes); Microsoft-engine markers
- * without the X-MimeOLE stamp that engine always writes, or a zero-padded imitation of its ids
- * ({@code RATWARE_MS_HEADERS}, rspamd RATWARE_MS_HASH/MISSING_MIMEOLE); a zone offset no clock can
- * have ({@code ABSURD_DATE_ZONE}); a Date that is not a date-time at all ({@code INVALID_DATE}: the
- * one field every generator must write, in a syntax fixed since RFC 822); a subject that hides a
- * per-recipient tag behind a run of blanks ({@code SUBJECT_PADDED_TAG}: deliberate concealment);
- * no header at all ({@code NO_HEADERS}, 6.0).</li>
- * <li><b>3.0-4.0: MUST violations of the core fields.</b> Missing or repeated From/Date, broken
- * From syntax, duplicate Content-Type, no header/body separator, mixed line ends, bad field names,
- * a Date written after the message was received. Legitimate but broken software can commit one of
- * these, so one alone does not tag; two do.</li>
- * <li><b>2.0-2.5: MUST violations that sloppy legitimate software is known to commit</b> (invalid
- * Message-ID or recipient syntax, empty To/Cc, wrong weekday, encoded-word errors, MIME headers
- * without MIME-Version, over-long lines, unreadable Received timestamps, reserved IPs in Received,
- * bulk-mailing software).</li>
- * <li><b>0.5-1.5: SHOULDs, optional fields and weak heuristics</b> (missing Message-ID or Subject,
- * a Message-ID a relay made from its queue id because the sender wrote none, HTML without a
- * plain-text version, X-Priority without a client name, a HELO address literal that is not the
- * client's,
- * no destination field, raw 8-bit text, unnecessary encoding, Date long before the first hop,
- * IP-literal Message-ID, display name showing another address, odd Received dates). These only add
- * weight to stronger evidence.</li>
- * </ol>
+ * <ul>
+ * <li><b>{@code rfc}</b>: the rule enforces an RFC MUST. Only such a rule may reach the tag threshold
+ * alone, and only when the violation is one no conforming mail client or server produces
+ * ({@code INVALID_DATE}: a Date that is no date-time; {@code NO_HEADERS}). MUST violations that
+ * sloppy legitimate software is known to commit score 1.5-4 (missing or repeated From/Date, broken
+ * address syntax, empty To, MIME fields without MIME-Version, ...): two are needed.</li>
+ * <li><b>{@code heuristic}</b>: everything else — SHOULDs, signatures of forged clients or traces,
+ * style. <b>No heuristic's default score reaches the tag threshold</b> (a unit test enforces it, and
+ * {@link io.portcullis.headers.CrossValidation} never fits one that high): a heuristic tags only together
+ * with other evidence. The strongest (3-4) are self-contradictions that legitimate bulk mailers cannot
+ * share: a Microsoft-format Message-ID whose encoded time is not the Date ({@code RATWARE_MS_HEADERS}), a
+ * client name contradicted by the Message-ID or by a relay-made id ({@code FORGED_MUA},
+ * {@code FORGED_MUA_RELAY_ID}), a trace the sender wrote itself ({@code TRACE_BELOW_ORIGINATOR}), a HELO
+ * claiming a large provider's host ({@code RECEIVED_FORGED_PROVIDER_HELO}), an impossible zone, a Date after
+ * the message was received, a subject hiding a tracking tag. Two of them from different evidence tag.</li>
+ * </ul>
+ *
+ * <p><b>Families.</b> Signals that legitimate newsletters share — HTML only, X-Priority or
+ * X-MSMail-Priority without a client stamp, a relay-made Message-ID, empty To, bulk-mailing software, no
+ * destination field, unnecessary encoding, ... — are one {@link io.portcullis.headers.HeaderRule.Family
+ * family} ({@code BULK_STYLE}) and count together at most {@link io.portcullis.headers.HeaderRule#BULK_STYLE_CAP}
+ * (1.5): they are correlated observations of one fact ("sent by bulk software"), not independent
+ * evidence, so they cannot add up to a tag, nor bring one heuristic of 3.5 or less to it.
+ *
+ * <p><b>Calibration.</b> Scores are set by this principle, then checked by k-fold cross-validation by
+ * sender on the development corpus ({@code ./portcullis accuracy}; the procedure is documented at
+ * {@link io.portcullis.headers.CrossValidation}): only held-out figures are reported, and false positives
+ * are also counted per sender. A set of varied ham that is never used for fitting (test resources
+ * {@code varied-ham/}: current commercial newsletters, personal mail, bounces) is checked separately.
  *
  * <h2>Dates</h2>
  *

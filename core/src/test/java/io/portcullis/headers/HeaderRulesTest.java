@@ -123,7 +123,17 @@ class HeaderRulesTest {
         a.add(Arguments.of(HeaderRule.FORGED_MUA, Msg.good().add("X-Mailer: The Bat! (v1.61) Personal").bytes()));
         a.add(Arguments.of(HeaderRule.FORGED_MUA,
                 Msg.good().add("User-Agent: Mozilla/5.0 (X11; U; Linux i686) Gecko/20020823").bytes()));
-        a.add(Arguments.of(HeaderRule.RATWARE_MS_HEADERS, Msg.good().add("X-MSMail-Priority: Normal").bytes()));
+        a.add(Arguments.of(HeaderRule.MS_PRIORITY_WITHOUT_MIMEOLE, Msg.good().add("X-MSMail-Priority: Normal").bytes()));
+        // an id in the Microsoft shape whose FILETIME is years away from the Date
+        a.add(Arguments.of(HeaderRule.RATWARE_MS_HEADERS,
+                Msg.good().set("Message-ID", "Message-ID: <000c84d37aae$7338a0a4$3ab55ec5@pc>").bytes()));
+        a.add(Arguments.of(HeaderRule.FORGED_MUA, Msg.good().add("X-MSMail-Priority: Normal")
+                .set("Message-ID", "Message-ID: <000c84d37aae$7338a0a4$3ab55ec5@pc>").bytes()));
+        a.add(Arguments.of(HeaderRule.TRACE_BELOW_ORIGINATOR, Msg.good()
+                .add("Received: from pc.example.org ([198.51.100.7]) by relay.example.com with SMTP id 4F2;")
+                .add(" Thu, 22 Aug 2002 12:35:00 +0100").bytes()));
+        a.add(Arguments.of(HeaderRule.FORGED_MUA_RELAY_ID,
+                relayMadeId().add("X-Mailer: Microsoft Outlook Express 6.00.2800.1106").bytes()));
         a.add(Arguments.of(HeaderRule.RATWARE_MS_HEADERS,
                 Msg.good().set("Message-ID", "Message-ID: <00006d7c3c7f$00007797$00005ea5@mail.example.com>").bytes()));
         a.add(Arguments.of(HeaderRule.BULK_MAILER, Msg.good().add("X-Mailer: Group Mail 4.0").bytes()));
@@ -135,6 +145,10 @@ class HeaderRulesTest {
         a.add(Arguments.of(HeaderRule.RECEIVED_HELO_IP_MISMATCH, Msg.good()
                 .set("Received: from mail", "Received: from mail.example.org ([192.0.2.10] helo=203.0.113.9)").bytes()));
         a.add(Arguments.of(HeaderRule.PRIORITY_WITHOUT_MAILER, Msg.good().add("X-Priority: 1").bytes()));
+        a.add(Arguments.of(HeaderRule.RECEIVED_FORGED_PROVIDER_HELO, Msg.good()
+                .set("Received: from mail", "Received: from mx1.mail.yahoo.com (dsl-55.example.net [192.0.2.10])").bytes()));
+        a.add(Arguments.of(HeaderRule.RECEIVED_FORGED_PROVIDER_HELO, Msg.good()
+                .set("Received: from mail", "Received: from dsl-55.example.net ([192.0.2.10] helo=hotmail.com)").bytes()));
         return a.stream();
     }
 
@@ -182,6 +196,70 @@ class HeaderRulesTest {
         List<Finding> fs = check(Msg.good().add("To: a@example.net").add("To: b@example.net"));
         assertThat(fs).filteredOn(f -> f.rule().equals("DUPLICATE_TO")).singleElement()
                 .satisfies(f -> assertThat(f.detail()).contains("3 times"));
+    }
+
+    @Test
+    void microsoftIdIsJudgedByTheTimeItEncodes() {
+        // 01c249cf:f064f000 is 22 Aug 2002 11:34:56 UTC, the Date of the good message
+        Msg genuine = Msg.good().add("X-Mailer: Microsoft Outlook Express 6.00.2800.1106")
+                .set("Message-ID", "Message-ID: <001201c249cf$f064f000$0a01a8c0@pc>");
+        assertThat(rules(check(genuine))).doesNotContain("RATWARE_MS_HEADERS", "FORGED_MUA");
+        assertThat(MuaSignatures.msIdEpochSecond("001201c249cf$f064f000$0a01a8c0@pc")).isEqualTo(1030016096L);
+        // the same id three days before the Date: not the engine's clock
+        Msg late = genuine.set("Date", "Date: Sun, 25 Aug 2002 12:34:56 +0100");
+        assertThat(rules(check(late))).contains("RATWARE_MS_HEADERS", "FORGED_MUA");
+    }
+
+    @Test
+    void bulkStyleSignalsCountAtMostTheCapTogether() {
+        // HTML only (1.0) + X-Priority without a client (1.0) + X-MSMail-Priority without X-MimeOLE (1.0)
+        List<Finding> fs = check(Msg.good().set("Content-Type", "Content-Type: text/html; charset=us-ascii")
+                .add("X-Priority: 3").add("X-MSMail-Priority: Normal"));
+        assertThat(rules(fs)).containsExactlyInAnyOrder("CONTENT_TYPE_HTML_ONLY", "PRIORITY_WITHOUT_MAILER",
+                "MS_PRIORITY_WITHOUT_MIMEOLE");
+        assertThat(fs.stream().mapToDouble(Finding::score).sum()).isEqualTo(HeaderRule.BULK_STYLE_CAP);
+        assertThat(fs.get(2).detail()).contains("at most");
+    }
+
+    @Test
+    void traceFromPrivateOrWebmailHopsBelowTheOriginatorIsNotJudged() {
+        assertThat(rules(check(Msg.good().add("Received: from [192.168.1.5] by web1.example.com via HTTP;")
+                .add(" Thu, 22 Aug 2002 12:35:00 +0100")))).doesNotContain("TRACE_BELOW_ORIGINATOR");
+        assertThat(rules(check(Msg.good().add("Received: from [198.51.100.7] by web1.example.com via HTTP;")
+                .add(" Thu, 22 Aug 2002 12:35:00 +0100")))).doesNotContain("TRACE_BELOW_ORIGINATOR");
+    }
+
+    /**
+     * The scoring principle: no heuristic rule reaches the default tag threshold on its own; only an rfc
+     * rule may. Fails when someone raises a heuristic to the threshold.
+     */
+    @Test
+    void noHeuristicReachesTheDefaultTagThreshold() {
+        double tag = io.portcullis.policy.Policy.DEFAULT.tagThreshold();
+        for (HeaderRule r : HeaderRule.values()) {
+            if (r.kind() == HeaderRule.Kind.HEURISTIC) {
+                assertThat(r.defaultScore()).as("%s is a heuristic", r).isLessThan(tag);
+            }
+        }
+        assertThat(HeaderRule.BULK_STYLE_CAP).isLessThan(tag);
+        assertThat(HeaderRule.values()).filteredOn(r -> r.defaultScore() >= tag)
+                .allMatch(r -> r.kind() == HeaderRule.Kind.RFC);
+    }
+
+    @Test
+    void providerHostsGreetingWithTheirOwnNamesAreNotForged() {
+        assertThat(rules(check(Msg.good().set("Received: from mail",
+                "Received: from web13705.mail.yahoo.com (web13705.mail.yahoo.com [216.136.175.138])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
+        // the same operator's other domain, and a hop that records no reverse name
+        assertThat(rules(check(Msg.good().set("Received: from mail",
+                "Received: from smtp.gmail.com (mail-wr1-f54.google.com [192.0.2.10])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
+        assertThat(rules(check(Msg.good().set("Received: from mail", "Received: from yahoo.com ([192.0.2.10])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
+        assertThat(rules(check(Msg.good().set("Received: from mail",
+                "Received: from mail.example.org (notyahoo.com [192.0.2.10])"))))
+                .doesNotContain("RECEIVED_FORGED_PROVIDER_HELO");
     }
 
     @Test
