@@ -14,24 +14,42 @@ public final class OsEngine implements AutoCloseable {
     public static final String CHECK = OsRules.CHECK;
 
     private final OsSettings settings;
+    /** Null when netty's native transport cannot be loaded at all (then every lookup is unknown). */
     private final P0fClient client;
+    private final String unavailable;
+    private final P0fClient.Listener listener;
 
     public OsEngine(OsSettings settings, P0fClient.Listener listener) {
         this.settings = settings;
-        this.client = new P0fClient(settings.socket(), settings.timeout(), settings.retry(), settings.maxInFlight(),
-                listener);
+        this.listener = listener == null ? P0fClient.Listener.NONE : listener;
+        P0fClient c = null;
+        String why = null;
+        try {
+            c = new P0fClient(settings.socket(), settings.timeout(), settings.retry(), settings.maxInFlight(),
+                    listener);
+        } catch (LinkageError e) {
+            why = "netty's native epoll transport cannot be loaded: " + e;
+        }
+        this.client = c;
+        this.unavailable = why;
     }
 
     public OsSettings settings() {
         return settings;
     }
 
+    /** The client, or null when Unix sockets cannot be used here. */
     public P0fClient client() {
         return client;
     }
 
     /** What p0f knows about {@code address} (never fails; within {@code os.timeout-ms}). */
     public CompletableFuture<OsReport> lookup(InetAddress address) {
+        if (client == null) {
+            OsReport r = OsReport.unknown(address, unavailable, 0);
+            listener.looked(r, 0);
+            return CompletableFuture.completedFuture(r);
+        }
         return client.lookup(address);
     }
 
@@ -53,6 +71,8 @@ public final class OsEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        if (client != null) {
+            client.close();
+        }
     }
 }
