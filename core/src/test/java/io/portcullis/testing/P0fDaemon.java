@@ -55,7 +55,16 @@ public final class P0fDaemon implements AutoCloseable {
     /** Starts p0f on {@code lo} with {@code filter}, or skips (fails when strict) saying why it cannot run. */
     public static P0fDaemon startOrSkip(String filter, Path database) {
         try {
-            return start(filter, database);
+            return startOrSkip(Files.createTempDirectory("p0f"), filter, database);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** As {@link #startOrSkip(String, Path)}, its socket ({@code p0f.sock}) and log in {@code dir}. */
+    public static P0fDaemon startOrSkip(Path dir, String filter, Path database) {
+        try {
+            return start(dir, filter, database);
         } catch (IOException e) {
             skipOrFail("p0f cannot run here: " + e.getMessage());
             throw new IllegalStateException(e); // not reached
@@ -66,11 +75,17 @@ public final class P0fDaemon implements AutoCloseable {
     }
 
     public static P0fDaemon start(String filter, Path database) throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("p0f"), filter, database);
+    }
+
+    /** p0f with its socket ({@code p0f.sock}) and log in {@code dir}. */
+    public static P0fDaemon start(Path dir, String filter, Path database) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IOException(BINARY + " not found: install p0f (apt-get install -y --no-install-recommends p0f); "
                     + ".ci/run does this");
         }
-        P0fDaemon d = new P0fDaemon(Files.createTempDirectory("p0f"), filter, database);
+        Files.createDirectories(dir);
+        P0fDaemon d = new P0fDaemon(dir, filter, database);
         d.startProcess();
         return d;
     }
