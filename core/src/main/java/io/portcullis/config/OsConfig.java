@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * <pre>
  * os.enabled            = false   # ask p0f (must run on this node, see the README) about each SMTP client
  * os.socket             = /var/run/p0f.sock   # p0f's API socket (p0f -s PATH)
- * os.timeout-ms         = 250     # longest wait for p0f's answer, retries included (keep below smtp.budget-ms)
- * os.retry-ms           = 150     # while p0f has no record of the client (its SYN not processed yet), ask again
+ * os.timeout-ms         = 500     # longest wait for p0f's answer, retries included (keep below smtp.budget-ms)
+ * os.retry-ms           = 400     # while p0f has no record of the client (its SYN not processed yet), ask again
  * os.max-in-flight      = 200     # lookups at once; beyond: unknown at once
  * os.exact-only         = false   # OS patterns ignore p0f's fuzzy matches
  * os.match.&lt;id&gt;        =         # glob on the OS ("Windows*", "Mac OS X*"): rule OS

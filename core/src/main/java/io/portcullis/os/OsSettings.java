@@ -12,9 +12,9 @@ import java.util.Objects;
 public final class OsSettings {
     public static final Path DEFAULT_SOCKET = Paths.get("/var/run/p0f.sock");
 
-    /** Off, the default socket, 250 ms timeout, 150 ms retry window, 200 in flight, no policy. */
-    public static final OsSettings DEFAULTS = new OsSettings(false, DEFAULT_SOCKET, Duration.ofMillis(250),
-            Duration.ofMillis(150), 200, OsRules.NONE);
+    /** Off, the default socket, 500 ms timeout, 400 ms retry window, 200 in flight, no policy. */
+    public static final OsSettings DEFAULTS = new OsSettings(false, DEFAULT_SOCKET, Duration.ofMillis(500),
+            Duration.ofMillis(400), 200, OsRules.NONE);
 
     private final boolean enabled;
     private final Path socket;

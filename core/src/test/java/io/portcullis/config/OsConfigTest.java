@@ -26,8 +26,8 @@ class OsConfigTest {
         OsSettings s = parse().os();
         assertThat(s.enabled()).isFalse();
         assertThat(s.socket().toString()).isEqualTo("/var/run/p0f.sock");
-        assertThat(s.timeout().toMillis()).isEqualTo(250);
-        assertThat(s.retry().toMillis()).isEqualTo(150);
+        assertThat(s.timeout().toMillis()).isEqualTo(500);
+        assertThat(s.retry().toMillis()).isEqualTo(400);
         assertThat(s.maxInFlight()).isEqualTo(200);
         assertThat(s.rules().isEmpty()).isTrue();
         assertThat(s.rules().exactOnly()).isFalse();
