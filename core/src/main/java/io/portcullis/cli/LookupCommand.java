@@ -106,7 +106,30 @@ final class LookupCommand {
         boolean nameservers = localList != null || !nsLists.isEmpty();
         boolean anyAddress = args.positional().stream().anyMatch(LookupCommand::isAddress);
         boolean network = config.network().enabled() && anyAddress;
-        if (lists.isEmpty() && !nameservers && !network) {
+        io.portcullis.os.P0fClient p0f = null;
+        if (!args.options("--p0f").isEmpty()) {
+            Path sock = Paths.get(args.options("--p0f").get(0));
+            String why = io.portcullis.os.P0fClient.transportUnavailability();
+            if (why != null) {
+                err.println("lookup: --p0f: " + why);
+                return 2;
+            }
+            p0f = new io.portcullis.os.P0fClient(sock, java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofMillis(150), 100, null);
+        }
+        try {
+            return run(args, out, err, config, lists, nsLists, nsSettings, localList, nameservers, network, p0f);
+        } finally {
+            if (p0f != null) {
+                p0f.close();
+            }
+        }
+    }
+
+    private static int run(CliArgs args, PrintStream out, PrintStream err, PortcullisConfig config,
+            List<ListSpec> lists, List<ListSpec> nsLists, NameserverSettings nsSettings, LocalNsList localList,
+            boolean nameservers, boolean network, io.portcullis.os.P0fClient p0f) throws InterruptedException {
+        if (lists.isEmpty() && !nameservers && !network && p0f == null) {
             err.println("lookup: no lists configured; give --list SPEC, --nameserver-list FILE or --config FILE with "
                     + "dnsbl.list.* / nameservers.* entries (IP targets also show their network owner unless "
                     + "network.enabled = false)");
@@ -160,10 +183,12 @@ final class LookupCommand {
             List<CompletableFuture<List<ListResult>>> pending = new ArrayList<>();
             List<CompletableFuture<NameserverReport>> nsPending = new ArrayList<>();
             List<CompletableFuture<NetworkReport>> netPending = new ArrayList<>();
+            List<CompletableFuture<io.portcullis.os.OsReport>> osPending = new ArrayList<>();
             for (String target : args.positional()) {
                 DnsblTargets t = targets(target);
                 InetAddress address = t.addresses().get(Identity.CLIENT_IP);
                 netPending.add(owners == null || address == null ? null : owners.lookup(address, true));
+                osPending.add(p0f == null || address == null ? null : p0f.lookup(address));
                 pending.add(lists.isEmpty() ? CompletableFuture.completedFuture(List.of()) : checker.check(t));
                 nsPending.add(nsChecker == null || isAddress(target) ? null
                         : nsChecker.check(NsTargets.builder().mailFrom(target.trim()).build()));
@@ -195,6 +220,14 @@ final class LookupCommand {
                     NetworkReport n = netPending.get(i).get();
                     obj.put("network", networkObject(n, owners.findings(n)));
                     for (Finding f : owners.findings(n)) {
+                        score += f.score();
+                    }
+                }
+                if (osPending.get(i) != null) {
+                    io.portcullis.os.OsReport r = osPending.get(i).get();
+                    List<Finding> osFindings = config.os().rules().findings(r);
+                    obj.put("os", osObject(r, osFindings));
+                    for (Finding f : osFindings) {
                         score += f.score();
                     }
                 }
@@ -258,6 +291,51 @@ final class LookupCommand {
         m.put("status", n.status().id());
         if (!n.reason().isEmpty()) {
             m.put("reason", n.reason());
+        }
+        if (!findings.isEmpty()) {
+            List<Object> fs = new ArrayList<>();
+            for (Finding f : findings) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("rule", f.rule());
+                fm.put("weight", f.score());
+                fm.put("detail", f.detail());
+                fs.add(fm);
+            }
+            m.put("findings", fs);
+        }
+        return m;
+    }
+
+    /**
+     * p0f's answer, every field: {@code {"status", "os_name", "os_flavor", "match", "distance", "link_type",
+     * "first_seen", "last_seen", "total_conn", "uptime_min", "up_mod_days", "last_nat", "last_chg", "bad_sw",
+     * "http_name", "http_flavor", "language"}}, plus {@code "reason"} when there is none and {@code "findings"} when
+     * an {@code os.*} policy matched.
+     */
+    static Map<String, Object> osObject(io.portcullis.os.OsReport r, List<Finding> findings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", r.status().id());
+        io.portcullis.os.P0fAnswer a = r.answer();
+        if (a != null && r.found()) {
+            m.put("os_name", a.osName().isEmpty() ? null : a.osName());
+            m.put("os_flavor", a.osFlavor().isEmpty() ? null : a.osFlavor());
+            m.put("match", a.osName().isEmpty() ? null : a.matchDescription());
+            m.put("distance", a.distance());
+            m.put("link_type", a.linkType().isEmpty() ? null : a.linkType());
+            m.put("first_seen", a.firstSeen());
+            m.put("last_seen", a.lastSeen());
+            m.put("total_conn", a.totalConnections());
+            m.put("uptime_min", a.uptimeMinutes());
+            m.put("up_mod_days", a.uptimeModuloDays());
+            m.put("last_nat", a.lastNat());
+            m.put("last_chg", a.lastChange());
+            m.put("bad_sw", a.badSoftware());
+            m.put("http_name", a.httpName().isEmpty() ? null : a.httpName());
+            m.put("http_flavor", a.httpFlavor().isEmpty() ? null : a.httpFlavor());
+            m.put("language", a.language().isEmpty() ? null : a.language());
+        }
+        if (!r.reason().isEmpty()) {
+            m.put("reason", r.reason());
         }
         if (!findings.isEmpty()) {
             List<Object> fs = new ArrayList<>();

@@ -32,7 +32,8 @@ public final class Main {
                 case "bench":
                     return BenchCommand.run(CliArgs.parse(rest, "--config", "--seconds", "--warmup"), out, err);
                 case "lookup":
-                    return LookupCommand.run(CliArgs.parse(rest, "--config", "--dns", "--list", "--nameserver-list"), out,
+                    return LookupCommand.run(CliArgs.parse(rest, "--config", "--dns", "--list", "--nameserver-list",
+                            "--p0f"), out,
                             err);
                 case "rules":
                     return RulesCommand.run(CliArgs.parse(rest, "--config"), out);
@@ -79,6 +80,7 @@ public final class Main {
                 + "                                                  NS domains, IPs, CIDRs) judge a domain's nameservers;\n"
                 + "                                                  an IP also shows its network owner (ASN, prefix,\n"
                 + "                                                  country, registry, AS name; network.* keys)\n"
+                + "                    [--p0f SOCKET]                an IP also shows p0f's answer (OS, distance, link)\n"
                 + "  portcullis report [--log DIR]... [--day DAY | --from DAY --to DAY] [--html FILE]\n"
                 + "                                                  decision log report (several DIRs: several nodes);\n"
                 + "                                                  default DIR " + ReportCommand.DEFAULT_LOG + ",\n"

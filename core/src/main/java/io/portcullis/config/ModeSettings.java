@@ -8,6 +8,7 @@ import io.portcullis.nameservers.LearnedNameservers;
 import io.portcullis.nameservers.LocalNsList;
 import io.portcullis.nameservers.NameserverChecker;
 import io.portcullis.network.NetworkRules;
+import io.portcullis.os.OsRules;
 import io.portcullis.policy.CheckModes;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  * smtp.greeting.mode            = enforce   # the greeting test (PREGREET); observe also never drops
  * network.mode                  = enforce   # the whole network owner check
  * network.asn.mode              = enforce   # one of its rules: network.asn, .country, .registry, .as-name
+ * os.mode                       = enforce   # the whole OS fingerprint check
+ * os.match.mode                 = enforce   # one of its rules: os.match (OS), os.link (LINK), os.distance (DISTANCE)
  * </pre>
  *
  * {@code smtp.mode} ({@link SmtpSettings}) is different: it puts the whole SMTP side in observe mode (nothing is
@@ -50,12 +53,17 @@ public final class ModeSettings {
     public static final String NETWORK_COUNTRY = "network.country.mode";
     public static final String NETWORK_REGISTRY = "network.registry.mode";
     public static final String NETWORK_AS_NAME = "network.as-name.mode";
+    public static final String OS = "os.mode";
+    public static final String OS_MATCH = "os.match.mode";
+    public static final String OS_LINK = "os.link.mode";
+    public static final String OS_DISTANCE = "os.distance.mode";
 
     private static final Pattern HEADER_RULE = Pattern.compile("headers\\.rule\\.([^.]+)\\.mode");
     private static final Pattern DNSBL_LIST = Pattern.compile("dnsbl\\.list\\.([^.]+)\\.mode");
     private static final Pattern NS_LIST = Pattern.compile("nameservers\\.list\\.([^.]+)\\.mode");
     private static final List<String> SIMPLE = List.of(HEADERS, DNSBL, NAMESERVERS, NS_LOCAL_LIST, NS_LEARNED,
-            GREETING, NETWORK, NETWORK_ASN, NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME);
+            GREETING, NETWORK, NETWORK_ASN, NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME, OS, OS_MATCH, OS_LINK,
+            OS_DISTANCE);
 
     /** The check id of the greeting test's finding and its rule (kept here so core needs no SMTP type). */
     public static final String SMTP_CHECK = "smtp";
@@ -129,6 +137,18 @@ public final class ModeSettings {
                 case NETWORK_AS_NAME:
                     b.observeRule(NetworkRules.CHECK, NetworkRules.AS_NAME);
                     continue;
+                case OS:
+                    b.observeCheck(OsRules.CHECK);
+                    continue;
+                case OS_MATCH:
+                    b.observeRule(OsRules.CHECK, OsRules.OS);
+                    continue;
+                case OS_LINK:
+                    b.observeRule(OsRules.CHECK, OsRules.LINK);
+                    continue;
+                case OS_DISTANCE:
+                    b.observeRule(OsRules.CHECK, OsRules.DISTANCE);
+                    continue;
                 default:
                     break;
             }
@@ -181,6 +201,6 @@ public final class ModeSettings {
     static List<String> keys() {
         return List.of(HEADERS, "headers.rule.<RULE>.mode", DNSBL, "dnsbl.list.<ID>.mode", NAMESERVERS,
                 NS_LOCAL_LIST, NS_LEARNED, "nameservers.list.<ID>.mode", GREETING, NETWORK, NETWORK_ASN,
-                NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME);
+                NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME, OS, OS_MATCH, OS_LINK, OS_DISTANCE);
     }
 }

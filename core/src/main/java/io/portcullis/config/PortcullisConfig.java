@@ -101,6 +101,7 @@ import java.util.function.Function;
  * report.html              = true  # text + HTML (multipart/alternative); false: text only
  * network.enabled          = true  # network owner check (see NetworkConfig): ASN, prefix, country, registry, AS name
  * network.asn              =       # e.g. 64496*6, AS64511*-2; also network.country, network.registry, network.as-name.ID
+ * os.enabled               = false # passive OS fingerprint through p0f (see OsConfig): os.socket, os.match.ID, ...
  * </pre>
  */
 public final class PortcullisConfig {
@@ -149,7 +150,8 @@ public final class PortcullisConfig {
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
             SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
-            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS, NetworkSettings.DEFAULTS);
+            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS, NetworkSettings.DEFAULTS,
+            io.portcullis.os.OsSettings.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -168,10 +170,13 @@ public final class PortcullisConfig {
     private final ReportSettings report;
     /** network.* ({@link NetworkConfig}): the network owner check. */
     private final NetworkSettings network;
+    /** os.* ({@link OsConfig}): the passive OS fingerprint check (p0f). */
+    private final io.portcullis.os.OsSettings os;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
-            LogSettings log, CheckModes modes, ReportSettings report, NetworkSettings network) {
+            LogSettings log, CheckModes modes, ReportSettings report, NetworkSettings network,
+            io.portcullis.os.OsSettings os) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -185,6 +190,7 @@ public final class PortcullisConfig {
         this.modes = modes;
         this.report = report;
         this.network = network;
+        this.os = os;
     }
 
     public static PortcullisConfig defaults() {
@@ -248,7 +254,8 @@ public final class PortcullisConfig {
             if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX) // parseNameservers, parseStore
                     || key.startsWith(LogSettings.PREFIX) // log.*: LogSettings
                     || key.startsWith(ReportSettings.PREFIX) // report.*: ReportSettings
-                    || key.startsWith(NetworkConfig.PREFIX)) { // network.*: NetworkConfig
+                    || key.startsWith(NetworkConfig.PREFIX) // network.*: NetworkConfig
+                    || key.startsWith(OsConfig.PREFIX)) { // os.*: OsConfig
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -287,7 +294,8 @@ public final class PortcullisConfig {
         CheckModes modes = ModeSettings.parse(modeKeys, source, dnsbl.lists(), nameservers.settings().lists());
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
                 SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
-                LogSettings.parse(v, source), modes, ReportSettings.parse(v, source), NetworkConfig.parse(v, source));
+                LogSettings.parse(v, source), modes, ReportSettings.parse(v, source), NetworkConfig.parse(v, source),
+                OsConfig.parse(v, source));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -558,13 +566,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store, log, modes, report, network);
+                store, log, modes, report, network, os);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store, log, modes, report, network);
+                store, log, modes, report, network, os);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -761,13 +769,13 @@ public final class PortcullisConfig {
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log,
-                modes, report, network);
+                modes, report, network, os);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other, log, modes, report, network);
+                other, log, modes, report, network, os);
     }
 
     /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
@@ -778,7 +786,7 @@ public final class PortcullisConfig {
     /** A copy with other decision log settings (tests, tools). */
     public PortcullisConfig withLog(LogSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, other, modes, report, network);
+                store, other, modes, report, network, os);
     }
 
     /** Which checks, lists and rules run in observe mode ({@code *.mode} keys, see {@link ModeSettings}). */
@@ -794,7 +802,7 @@ public final class PortcullisConfig {
     /** A copy with other report settings (tests, tools). */
     public PortcullisConfig withReport(ReportSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, other, network);
+                store, log, modes, other, network, os);
     }
 
     /** The network owner check ({@code network.*} keys, see {@link NetworkConfig}). */
@@ -805,13 +813,24 @@ public final class PortcullisConfig {
     /** A copy with other network settings (tests, tools). */
     public PortcullisConfig withNetwork(NetworkSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, report, other);
+                store, log, modes, report, other, os);
+    }
+
+    /** The passive OS fingerprint check ({@code os.*} keys, see {@link OsConfig}). */
+    public io.portcullis.os.OsSettings os() {
+        return os;
+    }
+
+    /** A copy with other OS fingerprint settings (tests, tools). */
+    public PortcullisConfig withOs(io.portcullis.os.OsSettings other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, log, modes, report, network, other);
     }
 
     /** A copy with other check modes (tests, tools). */
     public PortcullisConfig withModes(CheckModes other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, other, report, network);
+                store, log, other, report, network, os);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -831,6 +850,7 @@ public final class PortcullisConfig {
         keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
         keys.addAll(ModeSettings.keys());
         keys.addAll(NetworkConfig.keys());
+        keys.addAll(OsConfig.keys());
         return Collections.unmodifiableList(keys);
     }
 }

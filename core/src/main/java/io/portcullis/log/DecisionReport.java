@@ -59,6 +59,7 @@ public final class DecisionReport {
         private final Map<String, Long> networks = new HashMap<>();
         private final Map<String, Long> asns = new HashMap<>();
         private final Map<String, Long> countries = new HashMap<>();
+        private final Map<String, Long> operatingSystems = new HashMap<>();
         private final Map<String, Long> hours = new TreeMap<>();
         private final Map<String, Long> senders = new HashMap<>();
         private final Map<String, Long> refusedStages = new HashMap<>();
@@ -251,6 +252,7 @@ public final class DecisionReport {
         // that has them is theirs alone (the enforced findings did not refuse on their own).
         boolean wantObserved = side == observed && hasObservedFinding(findings);
         countNetworkOwner(side, findings);
+        countOperatingSystem(side, findings);
         for (Object fo : findings) {
             if (!(fo instanceof Map)) {
                 continue;
@@ -323,6 +325,26 @@ public final class DecisionReport {
                 side.countries.merge(c.group(1), 1L, Long::sum);
             }
             return;
+        }
+    }
+
+    /**
+     * The refused client's operating system as p0f recognised it, from the first finding of check {@code os} (any
+     * weight): its reason starts {@code Windows 7 or 8 (exact), distance 3, ...}. Counted once per refusal; an
+     * unrecognised OS (only a link or distance rule matched) is not counted.
+     */
+    @SuppressWarnings("unchecked")
+    private static void countOperatingSystem(Side side, List<Object> findings) {
+        for (Object fo : findings) {
+            if (!(fo instanceof Map) || !io.portcullis.os.OsRules.CHECK.equals(str((Map<String, Object>) fo,
+                    "check"))) {
+                continue;
+            }
+            String os = io.portcullis.os.OsRules.osOfDetail(str((Map<String, Object>) fo, "reason"));
+            if (os != null) {
+                side.operatingSystems.merge(os, 1L, Long::sum);
+                return;
+            }
         }
     }
 
@@ -478,6 +500,7 @@ public final class DecisionReport {
         table(out, "by client network", rows(s.networks, TOP));
         table(out, "by ASN", rows(s.asns, TOP));
         table(out, "by country", rows(s.countries, TOP));
+        table(out, "by operating system", rows(s.operatingSystems, TOP));
         List<Row> hours = new ArrayList<>();
         for (Map.Entry<String, Long> e : s.hours.entrySet()) {
             hours.add(new Row(e.getKey(), e.getValue(), false));

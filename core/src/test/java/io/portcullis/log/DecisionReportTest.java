@@ -137,4 +137,32 @@ class DecisionReportTest {
         assertThat(html.replace("cli1 (bl.example)", "")).doesNotContain("cli1");
         assertThat(html).contains("cli1 (bl.example)");
     }
+
+    @Test
+    void refusalsAreCountedByOperatingSystemFromTheOsFindings() {
+        Instant t = Instant.parse("2026-11-26T10:00:00Z");
+        Finding win = new Finding("os", "OS", 20, "Windows 7 or 8 (exact), distance 3, link DSL: client-ip 192.0.2.1; "
+                + "pattern win 'Windows*'");
+        Finding link = new Finding("os", "LINK", 2, "Windows 7 or 8 (exact), distance 3, link DSL: client-ip 192.0.2.1; "
+                + "link pattern dsl 'DSL'");
+        Finding xp = new Finding("os", "OS", 16, "Windows XP (fuzzy), distance 9, link ?: client-ip 192.0.2.3; "
+                + "pattern win 'Windows*'");
+        Finding unknownOs = new Finding("os", "DISTANCE", 16, "unknown OS, distance 12, link ?: client-ip 192.0.2.4; "
+                + "at least 10 hops");
+        DecisionReport r = new DecisionReport(LocalDate.parse("2026-11-26"), LocalDate.parse("2026-11-26"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.1").reason("score").score(22)
+                .findings(List.of(win, link)).toJson("mx1"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.2").reason("score").score(20)
+                .findings(List.of(win)).toJson("mx1"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.3").reason("score").score(16)
+                .findings(List.of(xp)).toJson("mx1"));
+        r.add(Decision.of(Decision.RCPT, Decision.REJECT).time(t).client("192.0.2.4").reason("score").score(16)
+                .findings(List.of(unknownOs)).toJson("mx1"));
+        r.add(Decision.of(Decision.RCPT, Decision.TARPIT).time(t).client("192.0.2.5").reason("score").score(12)
+                .findings(List.of(win)).toJson("mx1"));
+        String text = r.render();
+        assertThat(text).containsPattern("by operating system\n +Windows 7 or 8 +2\n +Windows XP +1\n");
+        assertThat(text).contains("os OS").contains("os DISTANCE");
+        assertThat(r.renderHtml()).contains("by operating system").contains("Windows 7 or 8");
+    }
 }

@@ -35,6 +35,19 @@ final class SmtpDialog implements AutoCloseable {
         return new SmtpDialog(s);
     }
 
+    /**
+     * Connects from {@code client} with the receive buffer set before the SYN (its window then differs from a default
+     * Linux SYN's, which a test's p0f fingerprint file can relabel as another OS).
+     */
+    static SmtpDialog connectWithReceiveBuffer(InetAddress client, int port, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(receiveBuffer);
+        s.bind(new java.net.InetSocketAddress(client, 0));
+        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+        s.setSoTimeout(60_000);
+        return new SmtpDialog(s);
+    }
+
     static SmtpDialog connect(String client, int port) throws IOException {
         return connect(InetAddress.getByName(client), port);
     }

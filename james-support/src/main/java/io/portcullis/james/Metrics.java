@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *       from the prefix cache or a local database), {@code portcullis_network_unknown} (failures: timeout, SERVFAIL,
  *       garbled answer, suspended zone), {@code portcullis_network_not_found} (no route known),
  *       {@code portcullis_network_suspended} (a zone failed its self-test);</li>
+ *   <li>OS fingerprint: {@code portcullis_os_query} (every p0f lookup), {@code portcullis_os_no_match} (p0f has no
+ *       record of the client), {@code portcullis_os_error} (no answer: p0f down, timeout, over the in-flight cap);</li>
  *   <li>DNS client: {@code portcullis_dns_question} (questions sent to a server), {@code portcullis_dns_cache_hit}
  *       (answered from the cache or joined to the same question in flight), {@code portcullis_dns_timeout} (no
  *       answer within {@code dns.timeout-ms}), {@code portcullis_dns_servfail}, {@code portcullis_dns_error}
@@ -100,6 +102,19 @@ final class Metrics implements DecisionLog.Listener, DnsEvents {
             factory.generate("portcullis_network_unknown").increment();
         } else if (r.status() == io.portcullis.network.NetworkReport.Status.NOT_FOUND) {
             factory.generate("portcullis_network_not_found").increment();
+        }
+    }
+
+    /** One p0f lookup (OS fingerprint): counted, with its outcome when p0f had no record or gave no answer. */
+    void osLookup(io.portcullis.os.OsReport r, long nanos) {
+        if (factory == null) {
+            return;
+        }
+        factory.generate("portcullis_os_query").increment();
+        if (r.status() == io.portcullis.os.OsReport.Status.NO_MATCH) {
+            factory.generate("portcullis_os_no_match").increment();
+        } else if (r.status() == io.portcullis.os.OsReport.Status.UNKNOWN) {
+            factory.generate("portcullis_os_error").increment();
         }
     }
 

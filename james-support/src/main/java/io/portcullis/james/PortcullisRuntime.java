@@ -78,6 +78,8 @@ public class PortcullisRuntime {
     private final NameserverService nameservers;
     /** The network owner check; created at boot when a network policy scores, else on first use; null when off. */
     private volatile NetworkEngine network;
+    /** The OS fingerprint check (p0f); created at boot when an os.* policy scores, else on first use; null when off. */
+    private volatile io.portcullis.os.OsEngine os;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The decision log ({@code log.*}); {@link io.portcullis.log.DecisionLog#DISABLED} when off. */
     private final io.portcullis.log.DecisionLog decisionLog;
@@ -172,6 +174,9 @@ public class PortcullisRuntime {
             this.dns = client;
             this.dnsbl = null;
         }
+        if (config.os().scoresAnything()) {
+            this.os = startOs();
+        }
         if (networkOn) {
             this.network = startNetwork(client);
             LOGGER.info("Portcullis: network owner check {} via {}", config.network().rules(),
@@ -179,6 +184,26 @@ public class PortcullisRuntime {
                             + config.network().origin6Zone() : "files " + config.network().mmdbFiles() + " and zone "
                             + config.network().originZone() + "/" + config.network().origin6Zone());
         }
+    }
+
+    /** The OS fingerprint check's p0f client (its thread; no connection until the first lookup). */
+    private io.portcullis.os.OsEngine startOs() {
+        io.portcullis.os.OsSettings s = config.os();
+        io.portcullis.os.OsEngine engine = new io.portcullis.os.OsEngine(s, metrics::osLookup);
+        String why;
+        try {
+            why = engine.client() == null ? "netty's native transport cannot be loaded"
+                    : io.portcullis.os.P0fClient.transportUnavailability();
+        } catch (LinkageError e) {
+            why = e.toString();
+        }
+        if (why != null) {
+            LOGGER.error("Portcullis: os.enabled is true but Unix sockets are not available ({}): the OS fingerprint "
+                    + "check gives no findings", why);
+        } else {
+            LOGGER.info("Portcullis: OS fingerprint check via p0f at {} ({})", s.socket(), s.rules());
+        }
+        return engine;
     }
 
     /** The network engine on {@code client}, its databases opened and its self-test started. */
@@ -267,6 +292,10 @@ public class PortcullisRuntime {
         if (n != null) {
             n.close();
         }
+        io.portcullis.os.OsEngine o = os;
+        if (o != null) {
+            o.close();
+        }
         if (dnsbl != null) {
             try {
                 dnsbl.close();
@@ -346,7 +375,72 @@ public class PortcullisRuntime {
         if (config.network().scoresAnything() && !MailAttributes.checks(mail).contains(NetworkEngine.CHECK)) {
             MailAttributes.storeFindings(mail, NetworkEngine.CHECK, networkFindings(mail));
         }
+        if (config.os().scoresAnything() && !MailAttributes.checks(mail).contains(io.portcullis.os.OsEngine.CHECK)) {
+            io.portcullis.os.OsEngine o = os();
+            io.portcullis.os.OsReport r = osReport(mail);
+            MailAttributes.storeFindings(mail, io.portcullis.os.OsEngine.CHECK, o == null || r == null ? List.of()
+                    : o.findings(r));
+        }
         return MailAttributes.findings(mail);
+    }
+
+    // --- OS fingerprint (p0f) --------------------------------------------------------------------------------------
+
+    /**
+     * The OS fingerprint check: {@code lookup(InetAddress)} asks p0f, {@code findings(report)} gives the configured
+     * policies' findings. Null when {@code os.enabled} is false. Created at boot when an {@code os.*} policy scores;
+     * otherwise (a {@code FromOperatingSystem} matcher with its own patterns) on first use.
+     */
+    public io.portcullis.os.OsEngine os() {
+        io.portcullis.os.OsEngine o = os;
+        if (o != null || !config.os().enabled() || closed.get()) {
+            return o;
+        }
+        synchronized (this) {
+            if (os == null) {
+                os = startOs();
+            }
+            return os;
+        }
+    }
+
+    /**
+     * The SMTP connect-time call: the OS fingerprint findings of a client address (start it at connect, beside the
+     * DNS lookups; never blocks). Completes at once with an empty list when the address is null, {@code os.enabled}
+     * is false or no {@code os.*} policy is configured; p0f down, slow or without a record of the client gives an
+     * empty list within {@code os.timeout-ms}. Never completes exceptionally. At end of DATA, store the result with
+     * {@code MailAttributes.storeFindings(mail, OsEngine.CHECK, findings)} so the pipeline does not ask again.
+     */
+    public CompletableFuture<List<Finding>> osFindings(java.net.InetAddress client) {
+        if (client == null || !config.os().scoresAnything()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        io.portcullis.os.OsEngine o = os();
+        return o == null ? CompletableFuture.completedFuture(List.of()) : o.clientFindings(client);
+    }
+
+    /**
+     * What p0f says about the mail's SMTP client, asked now (the spooler thread waits at most {@code os.timeout-ms});
+     * null when the check is off or the mail has no client to judge (authenticated, authorised network, made by a
+     * mailet). Only the direct client: p0f saw no other SYN. Never throws.
+     */
+    public io.portcullis.os.OsReport osReport(Mail mail) {
+        io.portcullis.os.OsEngine o = os();
+        if (o == null || MailTargets.relayAllowed(mail)) {
+            return null;
+        }
+        java.net.InetAddress client = MailTargets.ipLiteral(mail.getRemoteAddr()).orElse(null);
+        if (client == null) {
+            return null;
+        }
+        try {
+            return o.lookup(client).get(config.os().timeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOGGER.debug("Portcullis: p0f lookup for mail {} failed", safeName(mail), e);
+        }
+        return io.portcullis.os.OsReport.unknown(client, "no answer from p0f", 0);
     }
 
     // --- network owner -------------------------------------------------------------------------------------------

@@ -58,6 +58,8 @@ final class Conn implements LineGate.Holds {
     CompletableFuture<Boolean> remembered = CompletableFuture.completedFuture(false);
     /** The network owner's findings (ASN, country, registry, AS name policies); unknown: empty. */
     CompletableFuture<List<Finding>> network = CompletableFuture.completedFuture(List.of());
+    /** The OS fingerprint's findings (p0f: OS, link, distance policies); unknown: empty. */
+    CompletableFuture<List<Finding>> os = CompletableFuture.completedFuture(List.of());
     String helo;
     CompletableFuture<List<ListResult>> senderLists = none();
     String senderDomain;
@@ -103,12 +105,13 @@ final class Conn implements LineGate.Holds {
     }
 
     CompletableFuture<Void> connectionEvidence() {
-        return CompletableFuture.allOf(clientLists, rdns, rdnsLists, heloLists, remembered, allowedByName, network);
+        return CompletableFuture.allOf(clientLists, rdns, rdnsLists, heloLists, remembered, allowedByName, network,
+                os);
     }
 
     private boolean connectionDone() {
         return clientLists.isDone() && rdns.isDone() && rdnsLists.isDone() && heloLists.isDone()
-                && remembered.isDone() && allowedByName.isDone() && network.isDone();
+                && remembered.isDone() && allowedByName.isDone() && network.isDone() && os.isDone();
     }
 
     private CompletableFuture<Void> transactionEvidence() {
@@ -194,6 +197,7 @@ final class Conn implements LineGate.Holds {
             b.findings(smtpFindings(greetingScore));
             b.findings(nameserverFindings());
             b.findings(networkFindings());
+            b.findings(osFindings());
         }
         b.remembered(Boolean.TRUE.equals(remembered.getNow(false)));
         b.overCap(Boolean.TRUE.equals(ptrOverCap.getNow(false)));
@@ -230,6 +234,11 @@ final class Conn implements LineGate.Holds {
     /** The network owner's findings once in (a dead ASN zone: none, and never a reason to wait past the budget). */
     List<Finding> networkFindings() {
         return network.isDone() ? network.getNow(List.of()) : List.of();
+    }
+
+    /** The OS fingerprint's findings once in (p0f down or slow: none, never a reason to wait past the budget). */
+    List<Finding> osFindings() {
+        return os.isDone() ? os.getNow(List.of()) : List.of();
     }
 
     List<Finding> nameserverFindings() {

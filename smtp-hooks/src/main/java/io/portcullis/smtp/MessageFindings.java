@@ -51,6 +51,11 @@ final class MessageFindings {
             MailAttributes.storeFindings(mail, io.portcullis.network.NetworkEngine.CHECK, network);
             all.addAll(network);
         }
+        if (judgeClient && conn.os.isDone()) {
+            List<Finding> os = conn.osFindings();
+            MailAttributes.storeFindings(mail, io.portcullis.os.OsEngine.CHECK, os);
+            all.addAll(os);
+        }
         return all;
     }
 

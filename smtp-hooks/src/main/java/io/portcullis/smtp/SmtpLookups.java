@@ -40,7 +40,7 @@ final class SmtpLookups {
     /**
      * At connect: the allow list by address; unless exempt, the client address's lists, its reverse DNS name
      * (then the name's lists, and its forward confirmation when {@code smtp.allow} names hosts) and the tarpit
-     * memory.
+     * memory, the network owner and the OS fingerprint (p0f).
      */
     void atConnect(SMTPSession session, Conn conn, SmtpSettings s) {
         if (conn.client == null) {
@@ -79,6 +79,7 @@ final class SmtpLookups {
             conn.remembered = memory.isRemembered(conn.client);
         }
         conn.network = runtime.networkFindings(conn.client);
+        conn.os = runtime.osFindings(conn.client);
     }
 
     /** At HELO: the HELO name's lists (a host name, not an address literal). */
