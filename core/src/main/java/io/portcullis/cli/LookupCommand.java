@@ -12,6 +12,7 @@ import io.portcullis.dnsbl.ListHealth;
 import io.portcullis.dnsbl.ListResult;
 import io.portcullis.dnsbl.ListSpec;
 import io.portcullis.json.Json;
+import io.portcullis.net.Hosts;
 import io.portcullis.network.MmdbSource;
 import io.portcullis.network.NetworkEngine;
 import io.portcullis.network.NetworkReport;
@@ -32,7 +33,6 @@ import java.time.Duration;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -360,11 +360,11 @@ final class LookupCommand {
     static DnsblTargets targets(String target) {
         String t = target.trim();
         if (t.matches("[0-9.]+") || t.indexOf(':') >= 0) {
-            try {
-                return DnsblTargets.builder().address(Identity.CLIENT_IP, InetAddress.getByName(t)).build();
-            } catch (UnknownHostException e) {
+            InetAddress a = Hosts.address(t);
+            if (a == null) {
                 throw new CliArgs.UsageException("'" + target + "' is not a valid IP address");
             }
+            return DnsblTargets.builder().address(Identity.CLIENT_IP, a).build();
         }
         return DnsblTargets.builder().name(Identity.MAIL_FROM, t).build();
     }

@@ -1,10 +1,10 @@
 package io.portcullis.config;
 
+import io.portcullis.net.Hosts;
 import io.portcullis.network.CymruFormat;
 import io.portcullis.network.NetworkRules;
 import io.portcullis.network.NetworkSettings;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -202,17 +202,9 @@ public final class NetworkConfig {
         if (value == null || value.isEmpty()) {
             return def;
         }
-        boolean ok = v4 ? value.matches("\\d{1,3}(\\.\\d{1,3}){3}") : value.indexOf(':') >= 0
-                && value.matches("[0-9A-Fa-f:.]+");
-        if (ok) {
-            try {
-                InetAddress a = InetAddress.getByName(value);
-                if ((a.getAddress().length == 4) == v4) {
-                    return a;
-                }
-            } catch (UnknownHostException e) {
-                // below
-            }
+        InetAddress a = Hosts.address(value);
+        if (a != null && (value.indexOf(':') < 0) == v4 && (a.getAddress().length == 4) == v4) {
+            return a;
         }
         throw new ConfigException(source, key, value, "expected an IPv" + (v4 ? "4" : "6") + " address literal");
     }

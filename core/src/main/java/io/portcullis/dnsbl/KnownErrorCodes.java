@@ -1,5 +1,6 @@
 package io.portcullis.dnsbl;
 
+import io.portcullis.net.Hosts;
 /**
  * Answers that are never listings, whatever the configured filter says (see
  * {@code ../shared/docs/anchors-survey.md} section (c)): anything outside 127.0.0.0/8 (a wildcarded or
@@ -14,7 +15,7 @@ public final class KnownErrorCodes {
 
     /** The reason the answer is an error or block notice for {@code zone}, or null if it may be a listing. */
     public static String explain(String zone, String answer) {
-        int[] a = Ipv4.parse(answer);
+        int[] a = Hosts.ipv4(answer);
         if (a == null || a[0] != 127) {
             return "answer " + answer + " is outside 127.0.0.0/8: not a listing (wildcard or hijacked zone?)";
         }

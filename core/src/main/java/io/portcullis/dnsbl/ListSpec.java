@@ -1,5 +1,6 @@
 package io.portcullis.dnsbl;
 
+import io.portcullis.net.Hosts;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -122,7 +123,7 @@ public final class ListSpec {
     /** A copy with per-code labels and weights (answer address to info). */
     public ListSpec withCodes(Map<String, CodeInfo> newCodes) {
         for (String code : newCodes.keySet()) {
-            if (Ipv4.parse(code) == null) {
+            if (Hosts.ipv4(code) == null) {
                 throw new IllegalArgumentException("list " + id + ": return code '" + code + "' is not an IPv4 address");
             }
         }

@@ -1,6 +1,7 @@
 package io.portcullis.dnsbl;
 
 import com.google.common.net.InternetDomainName;
+import io.portcullis.net.Hosts;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -58,7 +59,7 @@ public final class QueryNames {
         while (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        if (h.isEmpty() || h.length() > 253 || h.indexOf('.') < 0 || h.startsWith("[") || Ipv4.parse(h) != null
+        if (h.isEmpty() || h.length() > 253 || h.indexOf('.') < 0 || h.startsWith("[") || Hosts.ipv4(h) != null
                 || h.indexOf(':') >= 0) {
             return Optional.empty();
         }

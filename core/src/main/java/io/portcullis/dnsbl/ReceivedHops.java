@@ -1,8 +1,8 @@
 package io.portcullis.dnsbl;
 
+import io.portcullis.net.Hosts;
 import io.portcullis.net.Networks;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -53,12 +53,9 @@ public final class ReceivedHops {
         Matcher m = BRACKETED.matcher(from);
         while (m.find()) {
             String ip = m.group(1);
-            if (ip.indexOf(':') >= 0 || Ipv4.parse(ip) != null) {
-                try {
-                    return Optional.of(InetAddress.getByName(ip));
-                } catch (UnknownHostException e) {
-                    // not an address: keep looking
-                }
+            InetAddress a = Hosts.address(ip);
+            if (a != null) {
+                return Optional.of(a);
             }
         }
         return Optional.empty();

@@ -1,5 +1,6 @@
 package io.portcullis.dnsbl;
 
+import io.portcullis.net.Hosts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -114,7 +115,7 @@ public final class ReturnCodeFilter {
 
     /** True when the dotted IPv4 answer matches. Non-IPv4 text never matches. */
     public boolean matches(String answer) {
-        int[] a = Ipv4.parse(answer);
+        int[] a = Hosts.ipv4(answer);
         if (a == null) {
             return false;
         }

@@ -1,9 +1,9 @@
 package io.portcullis.log;
 
+import io.portcullis.net.Hosts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -378,22 +378,16 @@ public final class DecisionReport {
             int dot = c.lastIndexOf('.');
             return dot > 0 && c.matches("[0-9.]+") ? c.substring(0, dot) + ".0/24" : c;
         }
-        if (!c.matches("[0-9A-Fa-f:.]+")) {
+        InetAddress a = Hosts.address(c);
+        if (a == null || a.getAddress().length != 16) {
             return c;
         }
-        try {
-            byte[] b = InetAddress.getByName(c).getAddress(); // a literal: no DNS
-            if (b.length != 16) {
-                return c;
-            }
-            StringBuilder sb = new StringBuilder();
-            for (int g = 0; g < 4; g++) {
-                sb.append(Integer.toHexString(((b[2 * g] & 0xff) << 8) | (b[2 * g + 1] & 0xff))).append(':');
-            }
-            return sb.append(":/64").toString();
-        } catch (UnknownHostException e) {
-            return c;
+        byte[] b = a.getAddress();
+        StringBuilder sb = new StringBuilder();
+        for (int g = 0; g < 4; g++) {
+            sb.append(Integer.toHexString(((b[2 * g] & 0xff) << 8) | (b[2 * g + 1] & 0xff))).append(':');
         }
+        return sb.append(":/64").toString();
     }
 
     /** The text report (see {@link TextReport}). */

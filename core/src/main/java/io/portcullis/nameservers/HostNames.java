@@ -1,23 +1,24 @@
 package io.portcullis.nameservers;
 
 import com.google.common.net.InetAddresses;
+import io.portcullis.net.Hosts;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
-/** Validation and normalisation of names and addresses that come from DNS or configuration. */
+/**
+ * Names and addresses that come from DNS or configuration, normalised for the nameserver check: lower-case host
+ * names of two labels or more, canonical address text ({@link Hosts} decides what is a literal or a name).
+ */
 final class HostNames {
-    private static final Pattern HOST = Pattern.compile(
-            "[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)+");
-
     private HostNames() {
     }
 
     /** True for a lower-case host name of at least two labels (no trailing dot). */
     static boolean isHostName(String s) {
-        return s != null && s.length() <= 253 && HOST.matcher(s).matches();
+        return s != null && Hosts.isDnsName(s) && s.indexOf('.') > 0 && !s.endsWith(".")
+                && s.equals(s.toLowerCase(Locale.ROOT));
     }
 
     /** Lower case without trailing dots, or null when not a valid host name of two labels or more. */
@@ -34,15 +35,13 @@ final class HostNames {
 
     /** The canonical text of an IP literal (IPv6 compressed), or null when not an IP literal. Never resolves. */
     static String address(String s) {
-        if (s == null || s.isEmpty() || s.length() > 45 || !InetAddresses.isInetAddress(s)) {
-            return null;
-        }
-        return InetAddresses.toAddrString(InetAddresses.forString(s));
+        InetAddress a = Hosts.address(s);
+        return a == null ? null : InetAddresses.toAddrString(a);
     }
 
     /** The address object of a canonical literal (no DNS). */
     static InetAddress inet(String literal) {
-        return InetAddresses.forString(literal);
+        return Hosts.address(literal);
     }
 
     /** {@code a.b.c.d} → {@code [a.b.c.d, b.c.d, c.d, d]}. */

@@ -1,7 +1,6 @@
 package io.portcullis.net;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,15 +43,11 @@ public final class Networks {
     private void add(String spec) {
         int slash = spec.indexOf('/');
         String addr = slash < 0 ? spec : spec.substring(0, slash);
-        if (!addr.matches("[0-9A-Fa-f:.]+") || addr.isEmpty()) {
+        InetAddress address = Hosts.address(addr);
+        if (address == null) {
             throw new IllegalArgumentException("'" + spec + "' is not an IP address or CIDR network");
         }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(addr).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + spec + "' is not an IP address or CIDR network");
-        }
+        byte[] bytes = address.getAddress();
         int max = bytes.length * 8;
         int len = max;
         if (slash >= 0) {

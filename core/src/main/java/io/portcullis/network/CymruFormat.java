@@ -2,6 +2,7 @@ package io.portcullis.network;
 
 import io.portcullis.dnsbl.QueryNames;
 import io.portcullis.json.Text;
+import io.portcullis.net.Hosts;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -183,24 +184,16 @@ public final class CymruFormat {
             }
             String addr = s.substring(0, slash);
             String len = s.substring(slash + 1);
-            boolean v4 = addr.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-            boolean v6 = !v4 && addr.indexOf(':') >= 0 && addr.matches("[0-9A-Fa-f:.]+");
-            if ((!v4 && !v6) || !len.matches("\\d{1,3}")) {
+            InetAddress a = Hosts.address(addr);
+            if (a == null || !len.matches("\\d{1,3}")) {
                 return Optional.empty();
             }
-            try {
-                byte[] b = InetAddress.getByName(addr).getAddress();
-                int n = Integer.parseInt(len);
-                if (v6 && b.length == 4) { // ::ffff:a.b.c.d came back as IPv4
-                    return Optional.empty();
-                }
-                if (n > b.length * 8) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Cidr(mask(b, n), n));
-            } catch (UnknownHostException | RuntimeException e) {
+            byte[] b = a.getAddress();
+            int n = Integer.parseInt(len);
+            if (addr.indexOf(':') >= 0 && b.length == 4) { // ::ffff:a.b.c.d came back as IPv4
                 return Optional.empty();
             }
+            return n > b.length * 8 ? Optional.empty() : Optional.of(new Cidr(mask(b, n), n));
         }
 
         /** The prefix of {@code length} bits containing {@code address}. */

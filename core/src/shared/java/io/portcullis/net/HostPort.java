@@ -3,15 +3,14 @@ package io.portcullis.net;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * A {@code HOST:PORT} value of the configuration or the command line: {@code 127.0.0.1:2525}, {@code [::1]:2525},
  * {@code localhost:2525}, and, where the port is optional, {@code 192.0.2.53} or a bare {@code 2001:db8::53}. The
- * one parser of such values (listen addresses, resolvers, the metrics endpoint). Never asks DNS: an address is
- * recognised as a literal (IPv4 dotted quad with octets 0..255, or IPv6) or taken as a host name.
+ * one parser of such values (listen addresses, resolvers, the metrics endpoint). Never asks DNS: the host is an IP
+ * literal or a host name as {@link Hosts} defines them.
  *
  * <p>Immutable. {@link #toString()} gives {@code HOST:PORT} back, an IPv6 host in brackets.
  */
@@ -89,8 +88,7 @@ public final class HostPort {
             if (host.matches("[0-9.]+")) {
                 throw bad(spec, defaultPort, "'" + host + "' is not an IPv4 address");
             }
-            if (!host.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?")
-                    || host.length() > 253) {
+            if (!Hosts.isHostName(host)) {
                 throw bad(spec, defaultPort, "'" + host + "' is neither an address nor a host name");
             }
         }
@@ -107,31 +105,7 @@ public final class HostPort {
      * (with a colon); null for anything else, such as a host name or {@code 999.1.1.1}.
      */
     public static InetAddress literal(String host) {
-        Objects.requireNonNull(host, "host");
-        try {
-            if (host.indexOf(':') >= 0) {
-                if (!host.matches("[0-9A-Fa-f:.]+")) {
-                    return null;
-                }
-                InetAddress a = InetAddress.getByName(host); // with a colon: parsed as an IPv6 literal, never looked up
-                return a;
-            }
-            if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                return null;
-            }
-            String[] parts = host.split("\\.");
-            byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                int v = Integer.parseInt(parts[i]);
-                if (v > 255) {
-                    return null;
-                }
-                b[i] = (byte) v;
-            }
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException | RuntimeException e) {
-            return null;
-        }
+        return Hosts.address(Objects.requireNonNull(host, "host"));
     }
 
     /** The host: a name, or an address as written (IPv6 without brackets, lower case). */

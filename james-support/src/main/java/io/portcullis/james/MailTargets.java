@@ -4,8 +4,8 @@ import io.portcullis.dnsbl.DnsblSettings;
 import io.portcullis.dnsbl.DnsblTargets;
 import io.portcullis.dnsbl.Identity;
 import io.portcullis.dnsbl.ReceivedHops;
+import io.portcullis.net.Hosts;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,28 +90,9 @@ public final class MailTargets {
                 .map(String.class::cast);
     }
 
-    /** An IP literal parsed without any DNS lookup; empty for host names and garbage. */
+    /** An IP literal as mail carries it ({@link Hosts#ipLiteral}: no DNS); empty for host names and garbage. */
     static Optional<InetAddress> ipLiteral(String s) {
-        if (s == null) {
-            return Optional.empty();
-        }
-        String t = s.trim();
-        if (t.startsWith("[") && t.endsWith("]")) {
-            t = t.substring(1, t.length() - 1);
-        }
-        if (t.regionMatches(true, 0, "IPv6:", 0, 5)) {
-            t = t.substring(5);
-        }
-        boolean v4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(t));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(Hosts.ipLiteral(s));
     }
 
     private static List<String> received(Mail mail) {

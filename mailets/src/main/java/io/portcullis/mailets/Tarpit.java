@@ -3,8 +3,8 @@ package io.portcullis.mailets;
 import io.portcullis.james.PipelineDecision;
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.james.TarpitMemory;
+import io.portcullis.net.Hosts;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -171,13 +171,6 @@ public class Tarpit extends GenericMailet {
     }
 
     private static InetAddress literal(String s) {
-        if (s == null || !(s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || s.matches("[0-9A-Fa-f:.]+") && s.indexOf(':') >= 0)) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(s);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return Hosts.address(s);
     }
 }

@@ -143,7 +143,7 @@ class InBlocklistTest {
     @Test
     void badConditionsFailAtInit() {
         assertThatThrownBy(() -> matcher(withLists, "nosuchlist")).hasMessageContaining("'nosuchlist'")
-                .hasMessageContaining("no list with this id");
+                .hasMessageContaining("not a minimum weight, a list id of test.properties (bl, dbl) or a list spec");
         assertThatThrownBy(() -> matcher(withLists, "bl.test=127.0.0")).hasMessageContaining("four octets");
         assertThatThrownBy(() -> matcher(withLists, "1 2")).hasMessageContaining("only one minimum weight");
     }
