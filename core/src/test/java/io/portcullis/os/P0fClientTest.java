@@ -149,7 +149,14 @@ class P0fClientTest {
             connect(c, 8192);
             OsReport r = p.lookup(c).get(5, TimeUnit.SECONDS);
             assertThat(r.answer().os()).as(r.toString()).isEqualTo("Windows XP");
-            assertThat(p0f.logText()).contains("cli=" + c.getHostAddress()).contains(":8192,0:mss,sok,ts,nop,ws:");
+            // p0f writes its log through stdio buffering: wait for the line rather than read it at once
+            String log = p0f.logText();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!log.contains("cli=" + c.getHostAddress()) && System.nanoTime() < until) {
+                Thread.sleep(50);
+                log = p0f.logText();
+            }
+            assertThat(log).contains("cli=" + c.getHostAddress()).contains(":8192,0:mss,sok,ts,nop,ws:");
         }
     }
 
