@@ -13,6 +13,7 @@ import io.portcullis.nameservers.NsAllowList;
 import io.portcullis.net.AllowList;
 import io.portcullis.net.Networks;
 import io.portcullis.network.NetworkSettings;
+import io.portcullis.reputation.ReputationSettings;
 import io.portcullis.policy.CheckModes;
 import io.portcullis.policy.Policy;
 import java.io.IOException;
@@ -149,7 +150,7 @@ public final class PortcullisConfig {
     private static final PortcullisConfig DEFAULTS = new PortcullisConfig("<defaults>", Policy.DEFAULT, true,
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
             SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
-            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS, NetworkSettings.DEFAULTS);
+            LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS, NetworkSettings.DEFAULTS, ReputationSettings.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -168,10 +169,13 @@ public final class PortcullisConfig {
     private final ReportSettings report;
     /** network.* ({@link NetworkConfig}): the network owner check. */
     private final NetworkSettings network;
+    /** reputation.* ({@link ReputationConfig}): sender reputation. */
+    private final ReputationSettings reputation;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
-            LogSettings log, CheckModes modes, ReportSettings report, NetworkSettings network) {
+            LogSettings log, CheckModes modes, ReportSettings report, NetworkSettings network,
+            ReputationSettings reputation) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -185,6 +189,7 @@ public final class PortcullisConfig {
         this.modes = modes;
         this.report = report;
         this.network = network;
+        this.reputation = reputation;
     }
 
     public static PortcullisConfig defaults() {
@@ -248,7 +253,8 @@ public final class PortcullisConfig {
             if (key.startsWith(NS_PREFIX) || key.startsWith(STORE_PREFIX) // parseNameservers, parseStore
                     || key.startsWith(LogSettings.PREFIX) // log.*: LogSettings
                     || key.startsWith(ReportSettings.PREFIX) // report.*: ReportSettings
-                    || key.startsWith(NetworkConfig.PREFIX)) { // network.*: NetworkConfig
+                    || key.startsWith(NetworkConfig.PREFIX) // network.*: NetworkConfig
+                    || key.startsWith(ReputationConfig.PREFIX)) { // reputation.*: ReputationConfig
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -288,7 +294,7 @@ public final class PortcullisConfig {
         CheckModes modes = ModeSettings.parse(modeKeys, source, dnsbl.lists(), nameservers.settings().lists());
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
                 SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
-                LogSettings.parse(v, source), modes, ReportSettings.parse(v, source), NetworkConfig.parse(v, source));
+                LogSettings.parse(v, source), modes, ReportSettings.parse(v, source), NetworkConfig.parse(v, source), ReputationConfig.parse(v, source));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -559,13 +565,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store, log, modes, report, network);
+                store, log, modes, report, network, reputation);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store, log, modes, report, network);
+                store, log, modes, report, network, reputation);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -764,13 +770,13 @@ public final class PortcullisConfig {
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log,
-                modes, report, network);
+                modes, report, network, reputation);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other, log, modes, report, network);
+                other, log, modes, report, network, reputation);
     }
 
     /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
@@ -781,7 +787,7 @@ public final class PortcullisConfig {
     /** A copy with other decision log settings (tests, tools). */
     public PortcullisConfig withLog(LogSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, other, modes, report, network);
+                store, other, modes, report, network, reputation);
     }
 
     /** Which checks, lists and rules run in observe mode ({@code *.mode} keys, see {@link ModeSettings}). */
@@ -797,7 +803,7 @@ public final class PortcullisConfig {
     /** A copy with other report settings (tests, tools). */
     public PortcullisConfig withReport(ReportSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, other, network);
+                store, log, modes, other, network, reputation);
     }
 
     /** The network owner check ({@code network.*} keys, see {@link NetworkConfig}). */
@@ -808,13 +814,24 @@ public final class PortcullisConfig {
     /** A copy with other network settings (tests, tools). */
     public PortcullisConfig withNetwork(NetworkSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, report, other);
+                store, log, modes, report, other, reputation);
+    }
+
+    /** Sender reputation ({@code reputation.*} keys, see {@link ReputationConfig}). */
+    public ReputationSettings reputation() {
+        return reputation;
+    }
+
+    /** A copy with other reputation settings (tests, tools). */
+    public PortcullisConfig withReputation(ReputationSettings other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, log, modes, report, network, other);
     }
 
     /** A copy with other check modes (tests, tools). */
     public PortcullisConfig withModes(CheckModes other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, other, report, network);
+                store, log, other, report, network, reputation);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -834,6 +851,7 @@ public final class PortcullisConfig {
         keys.add(DNSBL_LIST_PREFIX + "<ID>.identities");
         keys.addAll(ModeSettings.keys());
         keys.addAll(NetworkConfig.keys());
+        keys.addAll(ReputationConfig.keys());
         return Collections.unmodifiableList(keys);
     }
 }
