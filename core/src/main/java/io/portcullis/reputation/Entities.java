@@ -142,6 +142,15 @@ public final class Entities {
         return n.isEmpty() || n.length() > 253 || !n.matches("[a-z0-9._-]+") ? null : n;
     }
 
+    /** An IP address literal (no DNS), or null. */
+    public static InetAddress parseAddress(String literal) {
+        try {
+            return literal == null ? null : InetAddresses.forString(literal.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The address in canonical text form. */
     public static String address(InetAddress a) {
         return InetAddresses.toAddrString(a);
