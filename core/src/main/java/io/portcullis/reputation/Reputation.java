@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,59 +41,42 @@ public final class Reputation {
         if (c == null || !s.enabled()) {
             return Optional.empty();
         }
-        ReputationRecord r = ReputationRecord.of(c);
-        long observations = r.total(now, s.windowDays());
         double weight = s.weight(e.kind());
-        if (observations < s.minObservations() || weight <= 0) {
+        if (weight <= 0) {
             return Optional.empty();
         }
-        double bad = 0;
-        double good = 0;
-        for (Outcome o : Outcome.values()) {
-            double d = r.decayed(o, now, s.windowDays(), s.halfLifeDays());
-            bad += d * o.bad();
-            good += d * o.good();
-        }
-        if (bad + good <= 0) {
+        ReputationRecord r = ReputationRecord.of(c);
+        ReputationRecord.Summary sum = r.summary(now, s.windowDays(), s.halfLifeDays());
+        if (sum.total(2) < s.minObservations() || sum.bad + sum.good <= 0) {
             return Optional.empty();
         }
-        double ratio = bad / (bad + good);
+        double ratio = sum.bad / (sum.bad + sum.good);
         double score = ratio >= 0.5 ? weight * (2 * ratio - 1)
                 : e.kind().mayBeGood() ? -weight * s.goodFactor() * (1 - 2 * ratio) : 0;
         score = Math.round(score * 100) / 100.0;
         if (Math.abs(score) < 0.05) {
             return Optional.empty();
         }
-        return Optional.of(new Finding(CHECK, e.kind().rule(), score, detail(e, r, ratio, now, s)));
+        return Optional.of(new Finding(CHECK, e.kind().rule(), score, detail(e, r, sum, ratio)));
     }
 
     /** {@code ip 192.0.2.1: 12 refused, 0 tagged, 3 clean, 0 spam, 0 ham in 30d; bad 5/12/12 of 5/13/15 (1d/7d/30d); ratio 0.80; first 2026-11-01, last 2026-11-27}. */
-    static String detail(Entity e, ReputationRecord r, double ratio, Instant now, ReputationSettings s) {
-        int w = s.windowDays();
-        StringBuilder b = new StringBuilder();
+    static String detail(Entity e, ReputationRecord r, ReputationRecord.Summary sum, double ratio) {
+        StringBuilder b = new StringBuilder(200);
         String key = e.key().length() > 80 ? e.key().substring(0, 80) : e.key();
         b.append(e.kind().id()).append(' ').append(key).append(": ");
         for (Outcome o : Outcome.values()) {
-            b.append(r.count(o, now, w)).append(' ').append(o.id()).append(o == Outcome.REPORTED_HAM ? "" : ", ");
+            b.append(sum.counts[o.ordinal()][2]).append(' ').append(o.id())
+                    .append(o == Outcome.REPORTED_HAM ? "" : ", ");
         }
-        b.append(" in ").append(w).append("d; bad ");
-        int[] windows = {1, Math.min(7, w), w};
-        for (int i = 0; i < windows.length; i++) {
-            b.append(i == 0 ? "" : "/").append(badCount(r, now, windows[i]));
-        }
-        b.append(" of ");
-        for (int i = 0; i < windows.length; i++) {
-            b.append(i == 0 ? "" : "/").append(r.total(now, windows[i]));
-        }
-        b.append(" (1d/").append(Math.min(7, w)).append("d/").append(w).append("d); ratio ")
-                .append(String.format(Locale.ROOT, "%.2f", ratio)).append("; first ")
-                .append(r.first().toString(), 0, 10).append(", last ").append(r.last().toString(), 0, 10);
+        b.append(" in ").append(sum.window).append("d; bad ").append(sum.bad(0)).append('/').append(sum.bad(1))
+                .append('/').append(sum.bad(2)).append(" of ").append(sum.total(0)).append('/').append(sum.total(1))
+                .append('/').append(sum.total(2)).append(" (1d/").append(sum.week).append("d/").append(sum.window)
+                .append("d); ratio ");
+        long pct = Math.round(ratio * 100);
+        b.append(pct / 100).append('.').append(pct % 100 < 10 ? "0" : "").append(pct % 100);
+        b.append("; first ").append(r.first().toString(), 0, 10).append(", last ").append(r.last().toString(), 0, 10);
         return b.toString();
-    }
-
-    private static long badCount(ReputationRecord r, Instant now, int days) {
-        return r.count(Outcome.REFUSED, now, days) + r.count(Outcome.TAGGED, now, days)
-                + r.count(Outcome.REPORTED_SPAM, now, days);
     }
 
     /** The findings of every record that says something, in the order of {@code records}. */

@@ -94,4 +94,64 @@ public final class ReputationRecord {
         }
         return sum;
     }
+
+    /**
+     * One pass over the buckets: per outcome the counts of the last day, the last {@code min(7, window)} days and the
+     * window, and the decayed bad and good sums (each outcome weighted by {@link Outcome#bad()} / {@link
+     * Outcome#good()}).
+     */
+    Summary summary(Instant now, int windowDays, double halfLifeDays) {
+        long today = epochDay(now);
+        int week = Math.min(7, windowDays);
+        Summary out = new Summary(week, windowDays);
+        for (Map.Entry<Outcome, Map<Long, Long>> o : buckets.entrySet()) {
+            int k = o.getKey().ordinal();
+            for (Map.Entry<Long, Long> e : o.getValue().entrySet()) {
+                long age = Math.max(0, today - e.getKey());
+                if (age >= windowDays) {
+                    continue;
+                }
+                long c = e.getValue();
+                out.counts[k][2] += c;
+                if (age < week) {
+                    out.counts[k][1] += c;
+                }
+                if (age < 1) {
+                    out.counts[k][0] += c;
+                }
+                double d = age == 0 ? c : c * Math.pow(0.5, age / halfLifeDays);
+                out.bad += d * o.getKey().bad();
+                out.good += d * o.getKey().good();
+            }
+        }
+        return out;
+    }
+
+    /** See {@link #summary}. */
+    static final class Summary {
+        /** [outcome ordinal][0: 1 day, 1: week, 2: window]. */
+        final long[][] counts = new long[Outcome.values().length][3];
+        final int week;
+        final int window;
+        double bad;
+        double good;
+
+        Summary(int week, int window) {
+            this.week = week;
+            this.window = window;
+        }
+
+        long total(int w) {
+            long n = 0;
+            for (long[] c : counts) {
+                n += c[w];
+            }
+            return n;
+        }
+
+        long bad(int w) {
+            return counts[Outcome.REFUSED.ordinal()][w] + counts[Outcome.TAGGED.ordinal()][w]
+                    + counts[Outcome.REPORTED_SPAM.ordinal()][w];
+        }
+    }
 }
