@@ -59,6 +59,7 @@ class ReputationIT {
                         + "<mailet match=\"RecipientIs=spam@portcullis.test\" "
                         + "class=\"io.portcullis.mailets.LearnReputation\"><source>attached</source></mailet>")
                 .properties(
+                        "reputation.enabled = true",
                         "headers.rule.MISSING_DATE = 20",
                         "headers.rule.MISSING_MESSAGE_ID = 5",
                         "reputation.ip.weight = 8",
@@ -132,6 +133,13 @@ class ReputationIT {
         return false;
     }
 
+    static void awaitReputation(String address) throws Exception {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (reputationOf(address).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+    }
+
     static List<Finding> reputationOf(String address) throws Exception {
         ReputationService rep = runtime.reputation();
         return rep.findings(rep.read(List.of(new Entity(EntityKind.IP, address)), List.of()).get());
@@ -145,6 +153,7 @@ class ReputationIT {
             assertThat(send(spammer, "bulk@example.org", without("Date", MailClients.token())))
                     .as("no Date: score 20, refused at end of DATA").startsWith("550 5.7.1");
         }
+        awaitReputation(spammer); // learning is written off the SMTP threads
         assertThat(reputationOf(spammer)).extracting(Finding::rule, Finding::score)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("IP", 8.0));
         // the next connection: reputation alone puts it in the greylist band (8: from 4, below reject 15)
@@ -174,6 +183,7 @@ class ReputationIT {
             assertThat(send(regular, "friend@example.net", MailClients.conformant(t))).startsWith("250");
             assertThat(demo.await("INBOX", t)).isNotNull();
         }
+        awaitReputation(regular);
         assertThat(reputationOf(regular)).extracting(Finding::score).containsExactly(-4.0);
         String regularToken = MailClients.token();
         String newcomerToken = MailClients.token();

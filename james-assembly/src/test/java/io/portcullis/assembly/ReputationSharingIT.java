@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReputationSharingIT {
     private static final String USER = PortcullisServer.DEMO_USER;
-    static final List<String> SETTINGS = List.of("store.type = redis", "reputation.ip.weight = 8",
+    static final List<String> SETTINGS = List.of("reputation.enabled = true", "store.type = redis", "reputation.ip.weight = 8",
             "reputation.net.weight = 0", "reputation.mail-from.weight = 0", "reputation.from.weight = 0",
             "reputation.min-observations = 3", "smtp.greylist-threshold = 4");
 

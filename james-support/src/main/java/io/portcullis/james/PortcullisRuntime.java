@@ -142,6 +142,10 @@ public class PortcullisRuntime {
                 ? NameserverService.start(config, client, workingDirectory, new SuspensionLog(metrics, decisionLog))
                 : null;
         this.reputation = new ReputationService(config, nameservers, workingDirectory, java.time.Clock.systemUTC());
+        if (workingDirectory != null) {
+            // In James: open the store at start (tests and tools without a working directory open it on first use).
+            this.reputation.openNow();
+        }
         if (dnsblOn) {
             this.dns = client;
             this.dnsbl = new DnsblEngine(dns, config.dnsbl(), new SuspensionLog(metrics, decisionLog));

@@ -54,6 +54,18 @@ public final class ReputationService implements AutoCloseable {
     private volatile ReputationStore store;
     private volatile StateStore owned;
     private volatile boolean failed;
+    /**
+     * Store writes (learning, greylist) run here, never on the caller's thread: the SMTP handler calls from James's
+     * event loops, and the embedded store writes (and now and then forces) its journal on the calling thread. One
+     * daemon thread, a bounded queue; beyond it, updates are dropped and counted.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor writer = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            0, TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "portcullis-reputation-writer");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong greylisted = new AtomicLong();
     private final AtomicLong greylistPassed = new AtomicLong();
 
@@ -62,6 +74,31 @@ public final class ReputationService implements AutoCloseable {
         this.nameservers = nameservers;
         this.workingDirectory = workingDirectory;
         this.clock = clock;
+    }
+
+    /** Opens the store now (at James's start, so no event loop ever opens it) when reputation or greylisting is on. */
+    void openNow() {
+        if (enabled() || greylistOn()) {
+            store();
+        }
+    }
+
+    /** Runs a store write on the writer thread; its future completes when the write did (never fails). */
+    private CompletableFuture<Void> write(java.util.function.Supplier<CompletableFuture<Void>> update) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            writer.execute(() -> {
+                try {
+                    update.get().whenComplete((v, e) -> done.complete(null));
+                } catch (RuntimeException e) {
+                    done.complete(null);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            dropped.incrementAndGet();
+            done.complete(null);
+        }
+        return done;
     }
 
     /** Whether reputation scores or learns ({@code reputation.enabled}). */
@@ -189,7 +226,8 @@ public final class ReputationService implements AutoCloseable {
         if (s == null || entities.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return s.learn(entities, outcome);
+        List<Entity> copy = List.copyOf(entities);
+        return write(() -> s.learn(copy, outcome));
     }
 
     /** Records a greylisted first attempt of the triplet. */
@@ -200,9 +238,8 @@ public final class ReputationService implements AutoCloseable {
             return;
         }
         Instant now = clock.instant();
-        s.stateStore().add(List.of(Greylist.tripletKey(network, sender)),
-                Map.of(Greylist.attemptField(recipient, now), 1L), List.of(), now, greylist().window())
-                .exceptionally(e -> null);
+        write(() -> s.stateStore().add(List.of(Greylist.tripletKey(network, sender)),
+                Map.of(Greylist.attemptField(recipient, now), 1L), List.of(), now, greylist().window()));
     }
 
     /** Records that the client's network retried properly: not greylisted again for the remember period. */
@@ -213,17 +250,17 @@ public final class ReputationService implements AutoCloseable {
             return;
         }
         Instant now = clock.instant();
-        s.stateStore().add(List.of(Greylist.passedKey(network)), Map.of("pass", 1L), List.of(), now,
-                greylist().remember()).exceptionally(e -> null);
+        write(() -> s.stateStore().add(List.of(Greylist.passedKey(network)), Map.of("pass", 1L), List.of(), now,
+                greylist().remember()));
     }
 
     public Clock clock() {
         return clock;
     }
 
-    /** Greylisted attempts, proper retries (since start). */
+    /** Greylisted attempts, proper retries, store updates dropped for a full writer queue (since start). */
     public long[] greylistCounts() {
-        return new long[] {greylisted.get(), greylistPassed.get()};
+        return new long[] {greylisted.get(), greylistPassed.get(), dropped.get()};
     }
 
     // ------------------------------------------------------------------ entities on the mail
@@ -292,6 +329,12 @@ public final class ReputationService implements AutoCloseable {
 
     @Override
     public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         StateStore s = owned;
         if (s != null) {
             s.close();

@@ -111,7 +111,7 @@ public class LearnReputation extends GenericMailet {
                 for (MimeMessage m : attachedMessages(mail.getMessage())) {
                     List<Entity> entities = reportedEntities(m);
                     if (!entities.isEmpty()) {
-                        rep.learn(entities, reported).join();
+                        awaitQuietly(rep.learn(entities, reported));
                         n++;
                     }
                 }
@@ -129,10 +129,24 @@ public class LearnReputation extends GenericMailet {
                 LOGGER.debug("Portcullis: LearnReputation skips mail {}: reputation decided its verdict", mail.getName());
                 return;
             }
-            rep.learn(ReputationService.entities(mail), outcome.get());
+            awaitQuietly(rep.learn(ReputationService.entities(mail), outcome.get()));
             mail.setAttribute(new Attribute(ReputationService.LEARNED, AttributeValue.of(outcome.get().id())));
         } catch (MessagingException | RuntimeException e) {
             LOGGER.warn("Portcullis: LearnReputation failed on mail {}; the mail goes on", mail.getName(), e);
+        }
+    }
+
+    /**
+     * Waits (on the spooler thread, at most 2 s: the store's own timeout is shorter) until the store took the
+     * update, so that what a mail teaches is in the store when the next mail of the sender is judged.
+     */
+    private static void awaitQuietly(java.util.concurrent.CompletableFuture<Void> f) {
+        try {
+            f.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOGGER.debug("Portcullis: LearnReputation: the store did not take the update in time", e);
         }
     }
 
