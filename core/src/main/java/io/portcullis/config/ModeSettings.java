@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * network.asn.mode              = enforce   # one of its rules: network.asn, .country, .registry, .as-name
  * os.mode                       = enforce   # the whole OS fingerprint check
  * os.match.mode                 = enforce   # one of its rules: os.match (OS), os.link (LINK), os.distance (DISTANCE)
+ * reputation.mode               = enforce   # the whole reputation check
+ * reputation.&lt;kind&gt;.mode        = enforce   # one entity kind: ip, net, asn, helo, mail-from, from, ns
  * </pre>
  *
  * {@code smtp.mode} ({@link SmtpSettings}) is different: it puts the whole SMTP side in observe mode (nothing is
@@ -60,6 +62,8 @@ public final class ModeSettings {
 
     private static final Pattern HEADER_RULE = Pattern.compile("headers\\.rule\\.([^.]+)\\.mode");
     private static final Pattern DNSBL_LIST = Pattern.compile("dnsbl\\.list\\.([^.]+)\\.mode");
+    public static final String REPUTATION = "reputation.mode";
+    private static final Pattern REPUTATION_KIND = Pattern.compile("reputation\\.([a-z-]+)\\.mode");
     private static final Pattern NS_LIST = Pattern.compile("nameservers\\.list\\.([^.]+)\\.mode");
     private static final List<String> SIMPLE = List.of(HEADERS, DNSBL, NAMESERVERS, NS_LOCAL_LIST, NS_LEARNED,
             GREETING, NETWORK, NETWORK_ASN, NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME, OS, OS_MATCH, OS_LINK,
@@ -75,7 +79,7 @@ public final class ModeSettings {
     /** True for the keys parsed here (so the other sections skip them). */
     public static boolean isModeKey(String key) {
         return SIMPLE.contains(key) || HEADER_RULE.matcher(key).matches() || DNSBL_LIST.matcher(key).matches()
-                || NS_LIST.matcher(key).matches();
+                || NS_LIST.matcher(key).matches() || key.equals(REPUTATION) || REPUTATION_KIND.matcher(key).matches();
     }
 
     /** The mode keys of {@code values}, removed from it. */
@@ -149,6 +153,9 @@ public final class ModeSettings {
                 case OS_DISTANCE:
                     b.observeRule(OsRules.CHECK, OsRules.DISTANCE);
                     continue;
+                case REPUTATION:
+                    b.observeCheck(io.portcullis.reputation.Reputation.CHECK);
+                    continue;
                 default:
                     break;
             }
@@ -161,6 +168,16 @@ public final class ModeSettings {
             m = DNSBL_LIST.matcher(key);
             if (m.matches()) {
                 b.observeRule(DnsblChecker.CHECK, configured(source, key, m.group(1), dnsblLists, "dnsbl.list.").id());
+                continue;
+            }
+            m = REPUTATION_KIND.matcher(key);
+            if (m.matches()) {
+                io.portcullis.reputation.EntityKind kind = io.portcullis.reputation.EntityKind.ofId(m.group(1));
+                if (kind == null) {
+                    throw new ConfigException(source, key, e.getValue(),
+                            "no entity kind " + m.group(1) + " (ip, net, asn, helo, mail-from, from, ns)");
+                }
+                b.observeRule(io.portcullis.reputation.Reputation.CHECK, kind.rule());
                 continue;
             }
             m = NS_LIST.matcher(key);
@@ -201,6 +218,6 @@ public final class ModeSettings {
     static List<String> keys() {
         return List.of(HEADERS, "headers.rule.<RULE>.mode", DNSBL, "dnsbl.list.<ID>.mode", NAMESERVERS,
                 NS_LOCAL_LIST, NS_LEARNED, "nameservers.list.<ID>.mode", GREETING, NETWORK, NETWORK_ASN,
-                NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME, OS, OS_MATCH, OS_LINK, OS_DISTANCE);
+                NETWORK_COUNTRY, NETWORK_REGISTRY, NETWORK_AS_NAME, OS, OS_MATCH, OS_LINK, OS_DISTANCE, REPUTATION, "reputation.<KIND>.mode");
     }
 }

@@ -13,6 +13,7 @@ import io.portcullis.nameservers.NsAllowList;
 import io.portcullis.net.AllowList;
 import io.portcullis.net.Networks;
 import io.portcullis.network.NetworkSettings;
+import io.portcullis.reputation.ReputationSettings;
 import io.portcullis.policy.CheckModes;
 import io.portcullis.policy.Policy;
 import java.io.IOException;
@@ -151,7 +152,7 @@ public final class PortcullisConfig {
             HeaderRuleSettings.defaults(), DnsSettings.builder().build(), DnsblSettings.NONE,
             SmtpSettings.defaults(Policy.DEFAULT), NameserverConfig.DEFAULTS, StoreConfig.DEFAULTS,
             LogSettings.DEFAULTS, CheckModes.ENFORCE_ALL, ReportSettings.DEFAULTS, NetworkSettings.DEFAULTS,
-            io.portcullis.os.OsSettings.DEFAULTS);
+            io.portcullis.os.OsSettings.DEFAULTS, ReputationSettings.DEFAULTS);
 
     private final String source;
     private final Policy policy;
@@ -172,11 +173,13 @@ public final class PortcullisConfig {
     private final NetworkSettings network;
     /** os.* ({@link OsConfig}): the passive OS fingerprint check (p0f). */
     private final io.portcullis.os.OsSettings os;
+    /** reputation.* ({@link ReputationConfig}): sender reputation. */
+    private final ReputationSettings reputation;
 
     private PortcullisConfig(String source, Policy policy, boolean headersEnabled, HeaderRuleSettings headerRules,
             DnsSettings dns, DnsblSettings dnsbl, SmtpSettings smtp, NameserverConfig nameservers, StoreConfig store,
             LogSettings log, CheckModes modes, ReportSettings report, NetworkSettings network,
-            io.portcullis.os.OsSettings os) {
+            io.portcullis.os.OsSettings os, ReputationSettings reputation) {
         this.source = source;
         this.policy = policy;
         this.headersEnabled = headersEnabled;
@@ -191,6 +194,7 @@ public final class PortcullisConfig {
         this.report = report;
         this.network = network;
         this.os = os;
+        this.reputation = reputation;
     }
 
     public static PortcullisConfig defaults() {
@@ -255,7 +259,8 @@ public final class PortcullisConfig {
                     || key.startsWith(LogSettings.PREFIX) // log.*: LogSettings
                     || key.startsWith(ReportSettings.PREFIX) // report.*: ReportSettings
                     || key.startsWith(NetworkConfig.PREFIX) // network.*: NetworkConfig
-                    || key.startsWith(OsConfig.PREFIX)) { // os.*: OsConfig
+                    || key.startsWith(OsConfig.PREFIX) // os.*: OsConfig
+                    || key.startsWith(ReputationConfig.PREFIX)) { // reputation.*: ReputationConfig
                 continue;
             }
             if (key.startsWith(HEADERS_RULE_PREFIX)) {
@@ -295,7 +300,7 @@ public final class PortcullisConfig {
         return new PortcullisConfig(source, policy, headersEnabled, rules, dns, dnsbl,
                 SmtpSettings.parse(v, source, policy), nameservers, parseStore(v, source, nameservers),
                 LogSettings.parse(v, source), modes, ReportSettings.parse(v, source), NetworkConfig.parse(v, source),
-                OsConfig.parse(v, source));
+                OsConfig.parse(v, source), ReputationConfig.parse(v, source));
     }
 
     private static final List<String> SIMPLE_KEYS = List.of(POLICY_TAG, POLICY_TARPIT, POLICY_REJECT, HEADERS_ENABLED,
@@ -566,13 +571,13 @@ public final class PortcullisConfig {
     /** A copy with other DNS settings (e.g. {@code --dns} on the command line). */
     public PortcullisConfig withDns(DnsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, other, dnsbl, smtp, nameservers,
-                store, log, modes, report, network, os);
+                store, log, modes, report, network, os, reputation);
     }
 
     /** A copy with other DNSBL settings (e.g. {@code --list} on the command line). */
     public PortcullisConfig withDnsbl(DnsblSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, other, smtp, nameservers,
-                store, log, modes, report, network, os);
+                store, log, modes, report, network, os, reputation);
     }
 
     // --- nameservers.* and store.* (shared spam nameservers; state store) ---------------------------------
@@ -769,13 +774,13 @@ public final class PortcullisConfig {
     /** A copy with another nameserver section (e.g. the {@code lookup} command's options). */
     public PortcullisConfig withNameservers(NameserverConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, other, store, log,
-                modes, report, network, os);
+                modes, report, network, os, reputation);
     }
 
     /** A copy with another store section (tests, tools). */
     public PortcullisConfig withStore(StoreConfig other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                other, log, modes, report, network, os);
+                other, log, modes, report, network, os, reputation);
     }
 
     /** The decision log settings ({@code log.*} keys, see {@link LogSettings}). */
@@ -786,7 +791,7 @@ public final class PortcullisConfig {
     /** A copy with other decision log settings (tests, tools). */
     public PortcullisConfig withLog(LogSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, other, modes, report, network, os);
+                store, other, modes, report, network, os, reputation);
     }
 
     /** Which checks, lists and rules run in observe mode ({@code *.mode} keys, see {@link ModeSettings}). */
@@ -802,7 +807,7 @@ public final class PortcullisConfig {
     /** A copy with other report settings (tests, tools). */
     public PortcullisConfig withReport(ReportSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, other, network, os);
+                store, log, modes, other, network, os, reputation);
     }
 
     /** The network owner check ({@code network.*} keys, see {@link NetworkConfig}). */
@@ -813,7 +818,12 @@ public final class PortcullisConfig {
     /** A copy with other network settings (tests, tools). */
     public PortcullisConfig withNetwork(NetworkSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, report, other, os);
+                store, log, modes, report, other, os, reputation);
+    }
+
+    /** Sender reputation ({@code reputation.*} keys, see {@link ReputationConfig}). */
+    public ReputationSettings reputation() {
+        return reputation;
     }
 
     /** The passive OS fingerprint check ({@code os.*} keys, see {@link OsConfig}). */
@@ -824,13 +834,19 @@ public final class PortcullisConfig {
     /** A copy with other OS fingerprint settings (tests, tools). */
     public PortcullisConfig withOs(io.portcullis.os.OsSettings other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, modes, report, network, other);
+                store, log, modes, report, network, other, reputation);
+    }
+
+    /** A copy with other reputation settings (tests, tools). */
+    public PortcullisConfig withReputation(ReputationSettings other) {
+        return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
+                store, log, modes, report, network, os, other);
     }
 
     /** A copy with other check modes (tests, tools). */
     public PortcullisConfig withModes(CheckModes other) {
         return new PortcullisConfig(source, policy, headersEnabled, headerRules, dns, dnsbl, smtp, nameservers,
-                store, log, other, report, network, os);
+                store, log, other, report, network, os, reputation);
     }
 
     /** Keys understood by this version, for documentation and error messages. */
@@ -851,6 +867,7 @@ public final class PortcullisConfig {
         keys.addAll(ModeSettings.keys());
         keys.addAll(NetworkConfig.keys());
         keys.addAll(OsConfig.keys());
+        keys.addAll(ReputationConfig.keys());
         return Collections.unmodifiableList(keys);
     }
 }

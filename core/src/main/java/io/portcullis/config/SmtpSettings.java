@@ -18,6 +18,10 @@ import java.util.Map;
  * smtp.reject-threshold        = policy.reject-threshold   # score that is refused with 550 (RCPT / end of DATA)
  * smtp.tempfail-threshold      = off      # score that is refused with 451 (below the reject threshold)
  * smtp.tarpit-threshold        = policy.tarpit-threshold   # score from which replies are delayed
+ * smtp.greylist-threshold      = off      # score from which (below temp-fail and reject) a new triplet gets 451
+ * smtp.greylist.delay          = 5m       # a retry of the triplet passes after this (s, m, h or d)
+ * smtp.greylist.window         = 24h      # ... and within this after the first attempt
+ * smtp.greylist.remember       = 35d      # a client network that retried properly is not greylisted again
  * smtp.budget-ms               = 1000     # wait for unfinished lookups, per stage, at most this long
  * smtp.tempfail-on-unknown     = false    # 451 at RCPT when the client's evidence is unknown (timeout, budget)
  * smtp.allow                   =          # networks and domains (client host, HELO) never judged at SMTP time
@@ -62,6 +66,10 @@ public final class SmtpSettings {
     public static final String GREETING_CLIENTS = "smtp.greeting.clients";
     public static final String GREETING_SCORE = "smtp.greeting.score";
     public static final String GREETING_DROP_CODE = "smtp.greeting.drop-code";
+    public static final String GREYLIST = "smtp.greylist-threshold";
+    public static final String GREYLIST_DELAY = "smtp.greylist.delay";
+    public static final String GREYLIST_WINDOW = "smtp.greylist.window";
+    public static final String GREYLIST_REMEMBER = "smtp.greylist.remember";
 
     /** Which clients get the greeting test ({@code smtp.greeting.clients}). */
     public enum GreetingClients {
@@ -79,7 +87,8 @@ public final class SmtpSettings {
     private static final List<String> KEYS = List.of(ENABLED, MODE, REJECT, TEMPFAIL, TARPIT, BUDGET,
             TEMPFAIL_ON_UNKNOWN, ALLOW, TARPIT_DELAY, TARPIT_STEP, TARPIT_MAX_DELAY, TARPIT_MAX_CONNECTIONS,
             TARPIT_REMEMBERED, TARPIT_REJECT_REMEMBERED, TARPIT_STORE, GREETING_DELAY, GREETING_ACTION,
-            GREETING_PARTIAL, GREETING_CLIENTS, GREETING_SCORE, GREETING_DROP_CODE);
+            GREETING_PARTIAL, GREETING_CLIENTS, GREETING_SCORE, GREETING_DROP_CODE, GREYLIST, GREYLIST_DELAY,
+            GREYLIST_WINDOW, GREYLIST_REMEMBER);
 
     /** Defaults for a policy (thresholds follow the policy's). */
     public static SmtpSettings defaults(Policy policy) {
@@ -111,6 +120,10 @@ public final class SmtpSettings {
     public final double greetingScore;
     /** {@code 521} or {@code 554}: the reply to an early talker with {@code smtp.greeting.action = drop}. */
     public final String greetingDropCode;
+    /** {@link Double#POSITIVE_INFINITY} when off. */
+    public final double greylistThreshold;
+    /** The greylist's delay, window and memory. */
+    public final io.portcullis.reputation.Greylist greylist;
 
     private SmtpSettings(Map<String, String> v, String source, Policy policy) {
         enabled = PortcullisConfig.bool(v, source, ENABLED, true);
@@ -205,6 +218,44 @@ public final class SmtpSettings {
             throw new ConfigException(source, GREETING_DROP_CODE, code, "expected 521 or 554");
         }
         greetingDropCode = code;
+        String gl = v.get(GREYLIST);
+        greylistThreshold = gl == null || gl.isEmpty() || gl.equalsIgnoreCase("off") ? Double.POSITIVE_INFINITY
+                : PortcullisConfig.parseNumber(source, GREYLIST, gl);
+        java.time.Duration delay = duration(v, source, GREYLIST_DELAY, java.time.Duration.ofMinutes(5));
+        java.time.Duration window = duration(v, source, GREYLIST_WINDOW, java.time.Duration.ofHours(24));
+        java.time.Duration remember = duration(v, source, GREYLIST_REMEMBER, java.time.Duration.ofDays(35));
+        if (window.compareTo(delay) <= 0) {
+            throw new ConfigException(source, GREYLIST_WINDOW, v.getOrDefault(GREYLIST_WINDOW, "24h"),
+                    "must be longer than " + GREYLIST_DELAY + " (" + delay + ")");
+        }
+        if (remember.isZero()) {
+            throw new ConfigException(source, GREYLIST_REMEMBER, v.get(GREYLIST_REMEMBER), "must be positive");
+        }
+        greylist = new io.portcullis.reputation.Greylist(delay, window, remember);
+    }
+
+    /** {@code 300}, {@code 300s}, {@code 5m}, {@code 4h}, {@code 35d}: a non-negative duration. */
+    static java.time.Duration duration(Map<String, String> v, String source, String key, java.time.Duration def) {
+        String s = v.get(key);
+        if (s == null || s.trim().isEmpty()) {
+            return def;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})\\s*([smhd]?)").matcher(
+                s.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(source, key, s, "expected a duration: a number with s, m, h or d (e.g. 5m)");
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "m":
+                return java.time.Duration.ofMinutes(n);
+            case "h":
+                return java.time.Duration.ofHours(n);
+            case "d":
+                return java.time.Duration.ofDays(n);
+            default:
+                return java.time.Duration.ofSeconds(n);
+        }
     }
 
     /** Whether the greeting test can hold anybody's greeting (clients not none, a positive delay). */
@@ -232,7 +283,7 @@ public final class SmtpSettings {
     public io.portcullis.decision.SmtpRules rules() {
         return io.portcullis.decision.SmtpRules.builder().reject(rejectThreshold).tempfail(tempfailThreshold)
                 .tarpit(tarpitThreshold).tempfailOnUnknown(tempfailOnUnknown).tarpitRemembered(tarpitRemembered)
-                .rejectRemembered(rejectRemembered).observeAll(observe).build();
+                .rejectRemembered(rejectRemembered).observeAll(observe).greylist(greylistThreshold).build();
     }
 
     /** The tarpit delay for the {@code n}-th delayed command of a connection (0-based), capped. */
@@ -249,7 +300,7 @@ public final class SmtpSettings {
     @Override
     public String toString() {
         return "SmtpSettings{" + (enabled ? observe ? "observe" : "enforce" : "disabled") + ", reject="
-                + rejectThreshold + ", tempfail=" + tempfailThreshold + ", tarpit=" + tarpitThreshold + ", budget="
+                + rejectThreshold + ", tempfail=" + tempfailThreshold + ", tarpit=" + tarpitThreshold + ", greylist=" + greylistThreshold + ", budget="
                 + budgetMs + "ms, tempfailOnUnknown=" + tempfailOnUnknown + ", tarpit " + tarpitDelayMs + "+"
                 + tarpitStepMs + "..." + tarpitMaxDelayMs + "ms max " + tarpitMaxConnections + " conns, greeting "
                 + greetingClients.name().toLowerCase(Locale.ROOT) + " " + greetingDelayMs + "ms " + (greetingDrop ? "drop "

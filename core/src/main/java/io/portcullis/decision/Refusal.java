@@ -14,6 +14,8 @@ public final class Refusal {
         SCORE,
         /** The tarpit memory remembers the client and {@code smtp.tarpit.reject-remembered} is on. */
         REMEMBERED,
+        /** The score is in the greylist band and the (network, sender, recipient) triplet has not retried yet. */
+        GREYLISTED,
         /** The client's lists gave no opinion in time and {@code smtp.tempfail-on-unknown} is on. */
         DNS_UNKNOWN,
         /** The client's own lookups were refused for the DNS in-flight cap: judged later, never accepted blind. */

@@ -16,6 +16,8 @@ import java.util.List;
  *   <li>remembered and {@code rejectRemembered}: {@code 550 5.7.1};</li>
  *   <li>score ≥ reject threshold: {@code 550 5.7.1} naming the evidence;</li>
  *   <li>score ≥ temp-fail threshold: {@code 451 4.7.1};</li>
+ *   <li>at RCPT, score ≥ greylist threshold and the triplet has not retried properly
+ *   ({@link SmtpEvidence#greylistWait()}): {@code 451 4.7.1} (greylisted); below the band nobody is greylisted;</li>
  *   <li>the client's own lookups were refused for the DNS cap: {@code 451 4.7.1} (never a blind accept);</li>
  *   <li>the client's lists gave no opinion and {@code tempfailOnUnknown}: {@code 451 4.4.3};</li>
  *   <li>score ≥ tarpit threshold, or remembered and {@code tarpitRemembered}: tarpit (accept, slowed);</li>
@@ -79,6 +81,9 @@ public final class SmtpDecider {
         if (score >= r.tempfailThreshold()) {
             return new Refusal("451", "4.7.1", "Try again later: " + reason(score, counted), Refusal.Kind.SCORE);
         }
+        if (stage == Stage.RCPT && score >= r.greylistThreshold() && e.greylistWait()) {
+            return new Refusal("451", "4.7.1", "Greylisted, try again later", Refusal.Kind.GREYLISTED);
+        }
         if (e.overCap()) {
             return new Refusal("451", "4.7.1", "Too many DNS lookups pending for your network, try again later",
                     Refusal.Kind.DNS_OVER_CAP);
@@ -88,6 +93,15 @@ public final class SmtpDecider {
                     Refusal.Kind.DNS_UNKNOWN);
         }
         return null;
+    }
+
+    /**
+     * Whether {@code score} is in the greylist band of {@code rules} (at or above the greylist threshold, below the
+     * temp-fail and reject thresholds): where a triplet's proper retry is what lets the mail through.
+     */
+    public static boolean inGreylistBand(double score, SmtpRules rules) {
+        return score >= rules.greylistThreshold() && score < rules.tempfailThreshold()
+                && score < rules.rejectThreshold();
     }
 
     /**

@@ -18,8 +18,10 @@ public final class SmtpEvidence {
     private final boolean overCap;
     private final boolean remembered;
     private final boolean pending;
+    private final boolean greylistWait;
 
     private SmtpEvidence(Builder b) {
+        this.greylistWait = b.greylistWait;
         this.findings = List.copyOf(b.findings);
         this.exemption = b.exemption;
         this.client = b.client;
@@ -66,9 +68,18 @@ public final class SmtpEvidence {
         return pending;
     }
 
+    /**
+     * The transaction's (client network, sender, recipient) triplet has not retried properly yet (first attempt, or
+     * a retry before the greylist delay) and the client's network has not passed the greylist recently. False when
+     * unknown (the store did not answer): greylisting never holds mail up on a store failure.
+     */
+    public boolean greylistWait() {
+        return greylistWait;
+    }
+
     @Override
     public String toString() {
-        return "SmtpEvidence{" + findings + (exemption == Exemption.NONE ? "" : ", exempt " + exemption.id())
+        return "SmtpEvidence{" + (greylistWait ? "greylist wait, " : "") + findings + (exemption == Exemption.NONE ? "" : ", exempt " + exemption.id())
                 + (clientUnknown ? ", client unknown" : "") + (overCap ? ", over cap" : "")
                 + (remembered ? ", remembered" : "") + (pending ? ", pending" : "") + "}";
     }
@@ -81,6 +92,12 @@ public final class SmtpEvidence {
         private boolean overCap;
         private boolean remembered;
         private boolean pending;
+        private boolean greylistWait;
+
+        public Builder greylistWait(boolean v) {
+            greylistWait = v;
+            return this;
+        }
 
         public Builder finding(Finding f) {
             findings.add(f);

@@ -12,8 +12,10 @@ public final class SmtpRules {
     private final boolean tarpitRemembered;
     private final boolean rejectRemembered;
     private final boolean observeAll;
+    private final double greylistThreshold;
 
     private SmtpRules(Builder b) {
+        this.greylistThreshold = b.greylistThreshold;
         this.rejectThreshold = b.rejectThreshold;
         this.tempfailThreshold = b.tempfailThreshold;
         this.tarpitThreshold = b.tarpitThreshold;
@@ -57,6 +59,14 @@ public final class SmtpRules {
         return rejectRemembered;
     }
 
+    /**
+     * At or above (and below the temp-fail and reject thresholds), at RCPT: a (client network, sender, recipient)
+     * triplet that has not retried properly gets {@code 451 4.7.1}; {@link Double#POSITIVE_INFINITY} when off.
+     */
+    public double greylistThreshold() {
+        return greylistThreshold;
+    }
+
     /** {@code smtp.mode = observe}: decide as usual, but only log; the client is always accepted. */
     public boolean observeAll() {
         return observeAll;
@@ -65,11 +75,11 @@ public final class SmtpRules {
     @Override
     public String toString() {
         return "SmtpRules{reject=" + rejectThreshold + ", tempfail=" + tempfailThreshold + ", tarpit="
-                + tarpitThreshold + ", tempfailOnUnknown=" + tempfailOnUnknown + ", tarpitRemembered="
+                + tarpitThreshold + ", greylist=" + greylistThreshold + ", tempfailOnUnknown=" + tempfailOnUnknown + ", tarpitRemembered="
                 + tarpitRemembered + ", rejectRemembered=" + rejectRemembered + ", observeAll=" + observeAll + "}";
     }
 
-    /** Defaults: reject 15, temp-fail 15 (no band), tarpit 10, nothing else. */
+    /** Defaults: reject 15, temp-fail 15 (no band), tarpit 10, no greylist band, nothing else. */
     public static final class Builder {
         private double rejectThreshold = 15;
         private double tempfailThreshold = 15;
@@ -78,6 +88,12 @@ public final class SmtpRules {
         private boolean tarpitRemembered;
         private boolean rejectRemembered;
         private boolean observeAll;
+        private double greylistThreshold = Double.POSITIVE_INFINITY;
+
+        public Builder greylist(double v) {
+            greylistThreshold = v;
+            return this;
+        }
 
         public Builder reject(double v) {
             rejectThreshold = v;

@@ -45,6 +45,13 @@ import java.util.zip.CRC32;
  *   <li>{@code state.journal}: one line per recorded member, {@code EPOCH_SECONDS SET MEMBER CRC}, set and
  *   member percent-encoded (bytes outside {@code !..~} and {@code %} itself), CRC the CRC-32 of the text before
  *   it (8 lowercase hex digits). Appended with one {@code write} per record.</li>
+ *   <li>Counter records ({@link #add}) have lines of their own in the journal: {@code C EPOCH EXPIRES KEY
+ *   (FIELD DELTA)* ~CRC} (an addition) and {@code X KEY FIELD* ~CRC} (fields removed); in the snapshot,
+ *   {@code R FIRST LAST EXPIRES KEY (FIELD VALUE)* ~CRC} (the record's absolute values); a counter line without its
+ *   matching CRC is skipped. Expired records are dropped at compaction and never answered; at most
+ *   {@link Options#maxSets} records are kept (the least recently updated go first). Unlike recording a member,
+ *   adding is not idempotent: a crash between the snapshot's rename and the journal's truncation counts that
+ *   journal's additions twice (a window of one rename).</li>
  *   <li>{@code state.snapshot}: the live entries in the same line format after a header line; written to
  *   {@code state.snapshot.tmp}, forced to disk, then renamed atomically over the old one; only then is the
  *   journal truncated. A crash at any point leaves a snapshot plus a journal whose replay is harmless,
@@ -181,6 +188,8 @@ public final class JournalStateStore implements StateStore {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Map<String, Map<String, Long>> sets = new ConcurrentHashMap<>();
+    /** Counter records ({@link #add}); mutated under the write lock, read without it. */
+    private final Map<String, CounterRecord> counters = new ConcurrentHashMap<>();
     private final Object writeLock = new Object();
     private final AtomicLong skippedLines = new AtomicLong();
     private final AtomicLong entries = new AtomicLong();
@@ -271,6 +280,14 @@ public final class JournalStateStore implements StateStore {
                 if (line.equals(HEADER) || line.equals(HEADER_V1) || line.isEmpty()) {
                     continue;
                 }
+                if (line.startsWith("C ") || line.startsWith("R ") || line.startsWith("X ")) {
+                    int mark = line.lastIndexOf(" ~");
+                    if (mark < 0 || !line.substring(mark + 2).equals(crc(line.substring(0, mark)))
+                            || !replayCounterLine(line.substring(0, mark))) {
+                        skippedLines.incrementAndGet();
+                    }
+                    continue;
+                }
                 String[] f = line.split(" ", -1);
                 if (f.length == 4) {
                     checked = true;
@@ -294,6 +311,14 @@ public final class JournalStateStore implements StateStore {
                 apply(set, member, t);
             }
         }
+    }
+
+    /**
+     * A counter line ({@code C}, {@code X}, {@code R}) with its CRC after {@code " ~"} (its last field is a number,
+     * so the mark tells the CRC apart) and its newline; replay skips a counter line without a matching CRC.
+     */
+    static String counterLine(String text) {
+        return text + " ~" + crc(text) + '\n';
     }
 
     /** The CRC-32 of a line's text, as written after it: 8 lowercase hex digits. */
@@ -375,26 +400,212 @@ public final class JournalStateStore implements StateStore {
             for (String s : names) {
                 apply(s, member, t);
             }
-            try {
-                ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.US_ASCII));
-                while (buf.hasRemaining()) {
-                    journal.write(buf);
-                }
-                dirty = true;
-                long now = System.nanoTime();
-                if (now - lastForceNanos >= options.syncInterval.toNanos()) {
-                    journal.force(false);
-                    lastForceNanos = now;
-                    dirty = false;
-                }
-                if (journal.size() > options.compactAfterBytes) {
-                    compactLocked();
-                }
-            } catch (IOException e) {
-                return CompletableFuture.failedFuture(new StoreException("cannot write journal in " + dir + ": " + e, e));
+            return appendLocked(lines);
+        }
+    }
+
+    /** Appends journal lines (write lock held): forced per the sync interval, compacted when large. */
+    private CompletableFuture<Void> appendLocked(CharSequence lines) {
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.US_ASCII));
+            while (buf.hasRemaining()) {
+                journal.write(buf);
             }
+            dirty = true;
+            long now = System.nanoTime();
+            if (now - lastForceNanos >= options.syncInterval.toNanos()) {
+                journal.force(false);
+                lastForceNanos = now;
+                dirty = false;
+            }
+            if (journal.size() > options.compactAfterBytes) {
+                compactLocked();
+            }
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new StoreException("cannot write journal in " + dir + ": " + e, e));
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    // ------------------------------------------------------------------ counter records
+
+    /** A counter record in memory: times in epoch seconds; fields mutated under the write lock. */
+    private static final class CounterRecord {
+        volatile long first;
+        volatile long last;
+        volatile long expires;
+        final Map<String, Long> fields = new ConcurrentHashMap<>();
+
+        CounterRecord(long first) {
+            this.first = first;
+            this.last = first;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> add(Collection<String> keys, Map<String, Long> deltas, Collection<String> drop,
+            Instant at, Duration ttl) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store closed"));
+        }
+        if (keys == null || at == null || ttl == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Map<String, Long> d = deltas == null ? Map.of() : deltas;
+        Collection<String> x = drop == null ? List.of() : drop;
+        long t = at.getEpochSecond();
+        long expires = t + Math.max(1, ttl.getSeconds());
+        StringBuilder lines = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (String k : new LinkedHashSet<>(keys)) {
+            if (k == null || k.isEmpty()) {
+                continue;
+            }
+            names.add(k);
+            StringBuilder add = new StringBuilder("C ").append(t).append(' ').append(expires).append(' ')
+                    .append(encode(k));
+            for (Map.Entry<String, Long> e : d.entrySet()) {
+                if (e.getKey() != null && !e.getKey().isEmpty() && e.getValue() != null) {
+                    add.append(' ').append(encode(e.getKey())).append(' ').append(e.getValue());
+                }
+            }
+            lines.append(counterLine(add.toString()));
+            StringBuilder dropLine = new StringBuilder();
+            for (String f : x) {
+                if (f != null && !f.isEmpty()) {
+                    dropLine.append(' ').append(encode(f));
+                }
+            }
+            if (dropLine.length() > 0) {
+                lines.append(counterLine("X " + encode(k) + dropLine));
+            }
+        }
+        if (names.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        synchronized (writeLock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new StoreException("store closed"));
+            }
+            for (String k : names) {
+                applyAdd(k, d, t, expires);
+                applyDrop(k, x);
+            }
+            return appendLocked(lines);
+        }
+    }
+
+    private void applyAdd(String key, Map<String, Long> deltas, long t, long expires) {
+        CounterRecord r = counters.get(key);
+        if (r == null || r.expires < t) {
+            r = new CounterRecord(t);
+            counters.put(key, r);
+        }
+        r.first = Math.min(r.first, t);
+        r.last = Math.max(r.last, t);
+        r.expires = Math.max(r.expires, expires);
+        for (Map.Entry<String, Long> e : deltas.entrySet()) {
+            if (e.getKey() != null && !e.getKey().isEmpty() && e.getValue() != null) {
+                r.fields.merge(e.getKey(), e.getValue(), Long::sum);
+            }
+        }
+        if (counters.size() > options.maxSets + Math.max(1, options.maxSets / 10)) {
+            trimCounters(options.maxSets);
+        }
+    }
+
+    private void applyDrop(String key, Collection<String> drop) {
+        CounterRecord r = counters.get(key);
+        if (r != null) {
+            for (String f : drop) {
+                if (f != null) {
+                    r.fields.remove(f);
+                }
+            }
+        }
+    }
+
+    /** Keeps the {@code keep} records updated most recently. */
+    private void trimCounters(int keep) {
+        List<Map.Entry<String, CounterRecord>> list = new ArrayList<>(counters.entrySet());
+        list.sort(Comparator.comparingLong((Map.Entry<String, CounterRecord> e) -> e.getValue().last).reversed());
+        for (int i = keep; i < list.size(); i++) {
+            counters.remove(list.get(i).getKey(), list.get(i).getValue());
+        }
+    }
+
+    /** {@code C t expires key (field delta)*}, {@code R first last expires key (field value)*}, {@code X key field*}. */
+    private boolean replayCounterLine(String line) {
+        String[] f = line.split(" ", -1);
+        try {
+            if (f[0].equals("X") && f.length >= 2) {
+                String key = decode(f[1]);
+                List<String> drop = new ArrayList<>();
+                for (int i = 2; i < f.length; i++) {
+                    drop.add(decode(f[i]));
+                }
+                if (key == null || drop.contains(null)) {
+                    return false;
+                }
+                applyDrop(key, drop);
+                return true;
+            }
+            boolean absolute = f[0].equals("R");
+            int keyAt = absolute ? 4 : 3;
+            if (f.length < keyAt + 1 || (f.length - keyAt - 1) % 2 != 0) {
+                return false;
+            }
+            String key = decode(f[keyAt]);
+            if (key == null || key.isEmpty()) {
+                return false;
+            }
+            Map<String, Long> fields = new LinkedHashMap<>();
+            for (int i = keyAt + 1; i < f.length; i += 2) {
+                String name = decode(f[i]);
+                if (name == null || name.isEmpty()) {
+                    return false;
+                }
+                fields.put(name, Long.parseLong(f[i + 1]));
+            }
+            if (absolute) {
+                CounterRecord r = new CounterRecord(Long.parseLong(f[1]));
+                r.last = Long.parseLong(f[2]);
+                r.expires = Long.parseLong(f[3]);
+                r.fields.putAll(fields);
+                counters.put(key, r);
+            } else {
+                applyAdd(key, fields, Long.parseLong(f[1]), Long.parseLong(f[2]));
+            }
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Counters>> counters(Collection<String> keys) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store closed"));
+        }
+        Map<String, Counters> out = new LinkedHashMap<>();
+        if (keys == null) {
+            return CompletableFuture.completedFuture(out);
+        }
+        long now = options.clock.instant().getEpochSecond();
+        for (String k : keys) {
+            CounterRecord r = k == null ? null : counters.get(k);
+            if (r == null || r.expires < now || out.containsKey(k)) {
+                continue;
+            }
+            out.put(k, new Counters(new LinkedHashMap<>(r.fields), Instant.ofEpochSecond(r.first),
+                    Instant.ofEpochSecond(r.last)));
+        }
+        return CompletableFuture.completedFuture(Collections.unmodifiableMap(out));
+    }
+
+    /** Number of counter records held in memory. */
+    public int counterCount() {
+        return counters.size();
     }
 
     /** Called with the write lock held (or during loading, before the store is shared). */
@@ -529,6 +740,8 @@ public final class JournalStateStore implements StateStore {
         sets.values().forEach(m -> m.values().removeIf(t -> t < cutoff));
         sets.values().removeIf(Map::isEmpty);
         recount();
+        long now = options.clock.instant().getEpochSecond();
+        counters.values().removeIf(r -> r.expires < now);
         Path tmp = dir.resolve(SNAPSHOT + ".tmp");
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
                 Writer w = new BufferedWriter(new OutputStreamWriter(fos, StandardCharsets.US_ASCII), 1 << 16)) {
@@ -539,6 +752,15 @@ public final class JournalStateStore implements StateStore {
                 for (Map.Entry<String, Long> m : e.getValue().entrySet()) {
                     w.write(line(m.getValue(), s, encode(m.getKey())));
                 }
+            }
+            for (Map.Entry<String, CounterRecord> e : counters.entrySet()) {
+                CounterRecord r = e.getValue();
+                StringBuilder rec = new StringBuilder("R ").append(r.first).append(' ').append(r.last).append(' ')
+                        .append(r.expires).append(' ').append(encode(e.getKey()));
+                for (Map.Entry<String, Long> fv : r.fields.entrySet()) {
+                    rec.append(' ').append(encode(fv.getKey())).append(' ').append(fv.getValue());
+                }
+                w.write(counterLine(rec.toString()));
             }
             w.flush();
             fos.getFD().sync();

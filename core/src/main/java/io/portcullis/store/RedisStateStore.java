@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   members, default 10,000) and {@code EXPIRE key retention} (a set nobody writes to disappears);</li>
  *   <li>count: {@code ZCOUNT key max(since, now-retention) +inf}: one command per set, pipelined.</li>
  * </ul>
+ * Counter records ({@link #add}, {@link #counters}) are hashes: see {@link #add}.
  * Time is the caller's clock for scores and this process's clock for ageing; nodes should run NTP.
  *
  * <h2>Failures</h2>
@@ -186,6 +187,109 @@ public final class RedisStateStore implements StateStore {
                 return Collections.unmodifiableMap(out);
             });
         }), "count");
+    }
+
+    /** Field names of a counter hash: the caller's fields carry this prefix, beside {@code first} and {@code last}. */
+    static final String FIELD = "f:";
+
+    /**
+     * One hash per counter record, key {@code PREFIX + KEY}: {@code HINCRBY} per field (named {@code f:FIELD}),
+     * {@code HDEL} of the dropped ones, {@code HSETNX first}, {@code HSET last} and {@code EXPIRE ttl}: all
+     * pipelined on the one connection.
+     */
+    @Override
+    public CompletableFuture<Void> add(Collection<String> keys, Map<String, Long> deltas, Collection<String> drop,
+            Instant at, Duration ttl) {
+        if (keys == null || at == null || ttl == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<String> ks = keys(keys);
+        if (ks.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String t = Long.toString(at.getEpochSecond());
+        long seconds = Math.max(1, ttl.getSeconds());
+        List<String> dropped = new ArrayList<>();
+        if (drop != null) {
+            for (String f : drop) {
+                if (f != null && !f.isEmpty()) {
+                    dropped.add(FIELD + f);
+                }
+            }
+        }
+        return wrap(commands().thenCompose(c -> {
+            List<RedisFuture<?>> all = new ArrayList<>();
+            for (String key : ks) {
+                if (deltas != null) {
+                    for (Map.Entry<String, Long> e : deltas.entrySet()) {
+                        if (e.getKey() != null && !e.getKey().isEmpty() && e.getValue() != null) {
+                            all.add(c.hincrby(key, FIELD + e.getKey(), e.getValue()));
+                        }
+                    }
+                }
+                if (!dropped.isEmpty()) {
+                    all.add(c.hdel(key, dropped.toArray(new String[0])));
+                }
+                all.add(c.hsetnx(key, "first", t));
+                all.add(c.hset(key, "last", t));
+                all.add(c.expire(key, seconds));
+            }
+            return CompletableFuture.allOf(all.stream().map(RedisFuture::toCompletableFuture)
+                    .toArray(CompletableFuture<?>[]::new));
+        }), "add");
+    }
+
+    /** {@code HGETALL} of every key, pipelined: one round trip. */
+    @Override
+    public CompletableFuture<Map<String, Counters>> counters(Collection<String> keys) {
+        if (keys == null) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        List<String> names = new ArrayList<>(new LinkedHashSet<>(keys));
+        names.removeIf(s -> s == null || s.isEmpty());
+        if (names.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return wrap(commands().thenCompose(c -> {
+            List<CompletableFuture<Map<String, String>>> all = new ArrayList<>();
+            for (String k : names) {
+                all.add(c.hgetall(prefix + k).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+                Map<String, Counters> out = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    Counters r = parseCounters(all.get(i).join());
+                    if (r != null) {
+                        out.put(names.get(i), r);
+                    }
+                }
+                return Collections.unmodifiableMap(out);
+            });
+        }), "counters");
+    }
+
+    /** A hash as a record; null when empty or without times (a hash this store did not write). */
+    static Counters parseCounters(Map<String, String> h) {
+        if (h == null || h.isEmpty()) {
+            return null;
+        }
+        try {
+            long first = Long.parseLong(h.getOrDefault("first", ""));
+            long last = Long.parseLong(h.getOrDefault("last", Long.toString(first)));
+            Map<String, Long> fields = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : h.entrySet()) {
+                if (e.getKey().startsWith(FIELD)) {
+                    try {
+                        fields.put(e.getKey().substring(FIELD.length()), Long.parseLong(e.getValue()));
+                    } catch (NumberFormatException ignored) {
+                        // a foreign field: skipped
+                    }
+                }
+            }
+            return new Counters(fields, Instant.ofEpochSecond(first), Instant.ofEpochSecond(Math.max(first, last)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private List<String> keys(Collection<String> sets) {

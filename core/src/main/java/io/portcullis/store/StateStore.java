@@ -35,6 +35,28 @@ public interface StateStore extends AutoCloseable {
      */
     CompletableFuture<Map<String, Long>> count(Collection<String> sets, Instant since);
 
+    /**
+     * Adds {@code deltas} to the fields of each counter record in {@code keys} (creating it, with {@code at} as its
+     * first-update time), removes the fields named in {@code drop}, sets its last-update time to {@code at}, and lets
+     * the record expire {@code ttl} after this update unless updated again. Counter records live beside the sets
+     * (another name space in the embedded store; keys under the same prefix in Redis: callers keep the names apart,
+     * e.g. {@code rep:...}). Adding is not idempotent: a replayed add counts twice.
+     *
+     * <p>The default implementation fails: stores that keep no counters answer "unknown".
+     */
+    default CompletableFuture<Void> add(Collection<String> keys, Map<String, Long> deltas, Collection<String> drop,
+            Instant at, Duration ttl) {
+        return CompletableFuture.failedFuture(new StoreException("this store keeps no counters"));
+    }
+
+    /**
+     * The counter records named {@code keys}, all at once (one round trip for a remote store). Records that do not
+     * exist or have expired are absent from the answer.
+     */
+    default CompletableFuture<Map<String, Counters>> counters(Collection<String> keys) {
+        return CompletableFuture.failedFuture(new StoreException("this store keeps no counters"));
+    }
+
     /** How long a member is kept after it was last seen. */
     Duration retention();
 

@@ -201,4 +201,67 @@ class SmtpDeciderTest {
                 new Finding("headers", "E", 4, ""), new Finding("dnsbl", "wl", -2, "allowed"));
         assertThat(SmtpDecider.reason(13, fs)).isEqualTo("score 13.0: headers B; headers E; headers C; headers D");
     }
+
+    /** reject 15, temp-fail 12, tarpit 8, greylist band 4..12. */
+    private static final SmtpRules GREY = SmtpRules.builder().reject(15).tempfail(12).tarpit(8).greylist(4).build();
+
+    private static SmtpEvidence waiting(double w, boolean wait) {
+        return SmtpEvidence.builder().client("192.0.2.1").finding(listed(w)).greylistWait(wait).build();
+    }
+
+    @ParameterizedTest(name = "score {0}, triplet waits {1}, at {2} -> {3} {4}")
+    @CsvSource({
+            "3.99, true, RCPT, ACCEPT, -",
+            "4, true, RCPT, TEMPFAIL, 451",
+            "4, false, RCPT, ACCEPT, -",
+            "9, true, RCPT, TEMPFAIL, 451",
+            "9, false, RCPT, TARPIT, -",
+            "12, true, RCPT, TEMPFAIL, 451",
+            "15, true, RCPT, REJECT, 550",
+            "5, true, DATA, ACCEPT, -",
+            "5, true, MAIL, ACCEPT, -",
+    })
+    void greylistBand(double w, boolean wait, Stage stage, SmtpDecision.Action action, String code) {
+        SmtpDecision d = SmtpDecider.decide(stage, waiting(w, wait), GREY, ENFORCE);
+        assertThat(d.action()).isEqualTo(action);
+        assertThat(d.refusal().map(Refusal::code).orElse("-")).isEqualTo(code);
+        if (w >= 4 && w < 12 && wait && stage == Stage.RCPT) {
+            assertThat(d.refusal().get().reply()).isEqualTo("451 4.7.1 Greylisted, try again later");
+            assertThat(d.refusal().get().kind()).isEqualTo(Refusal.Kind.GREYLISTED);
+            assertThat(d.refusal().get().kind().id()).isEqualTo("greylisted");
+        }
+        assertThat(SmtpDecider.inGreylistBand(w, GREY)).isEqualTo(w >= 4 && w < 12);
+    }
+
+    @Test
+    void greylistingIsOffByDefaultAndNeverAppliesToExemptClientsOrInObserveMode() {
+        assertThat(SmtpDecider.decide(Stage.RCPT, waiting(9, true), RULES, ENFORCE).action())
+                .isEqualTo(SmtpDecision.Action.TARPIT);
+        SmtpEvidence exempt = SmtpEvidence.builder().client("192.0.2.1").finding(listed(5)).greylistWait(true)
+                .exemption(Exemption.ALLOW_LIST).build();
+        assertThat(SmtpDecider.decide(Stage.RCPT, exempt, GREY, ENFORCE).refuses()).isFalse();
+        SmtpRules observe = SmtpRules.builder().reject(15).tempfail(12).tarpit(8).greylist(4).observeAll(true).build();
+        SmtpDecision d = SmtpDecider.decide(Stage.RCPT, waiting(5, true), observe, ENFORCE);
+        assertThat(d.action()).isEqualTo(SmtpDecision.Action.ACCEPT);
+        assertThat(d.would().orElseThrow().refusal().orElseThrow().kind()).isEqualTo(Refusal.Kind.GREYLISTED);
+    }
+
+    @Test
+    void reputationFindingsMoveAClientIntoOrOutOfTheBand() {
+        Finding bad = new Finding("reputation", "IP", 3, "ip 192.0.2.1: ...");
+        Finding good = new Finding("reputation", "IP", -2, "ip 192.0.2.1: ...");
+        SmtpEvidence newcomer = SmtpEvidence.builder().client("192.0.2.1").finding(listed(3)).greylistWait(true).build();
+        assertThat(SmtpDecider.decide(Stage.RCPT, newcomer, GREY, ENFORCE).refuses()).isFalse();
+        SmtpEvidence known = SmtpEvidence.builder().client("192.0.2.1").finding(listed(3)).finding(bad)
+                .greylistWait(true).build();
+        assertThat(SmtpDecider.decide(Stage.RCPT, known, GREY, ENFORCE).refusal().orElseThrow().kind())
+                .isEqualTo(Refusal.Kind.GREYLISTED);
+        SmtpEvidence clean = SmtpEvidence.builder().client("192.0.2.1").finding(listed(5)).finding(good)
+                .greylistWait(true).build();
+        assertThat(SmtpDecider.decide(Stage.RCPT, clean, GREY, ENFORCE).refuses()).isFalse();
+        CheckModes observeRep = CheckModes.builder().observeCheck("reputation").build();
+        SmtpDecision d = SmtpDecider.decide(Stage.RCPT, known, GREY, observeRep);
+        assertThat(d.refuses()).as("reputation.mode = observe").isFalse();
+        assertThat(d.would().orElseThrow().refusal().orElseThrow().kind()).isEqualTo(Refusal.Kind.GREYLISTED);
+    }
 }

@@ -372,4 +372,37 @@ class JournalStateStoreTest {
         assertThat(Files.readString(dir.resolve(JournalStateStore.SNAPSHOT))).startsWith(
                 "# portcullis state snapshot v2\n");
     }
+
+    @Test
+    void counterRecordsAddDropExpireAndSurviveRestarts() throws Exception {
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+            s.add(List.of("rep:ip:192.0.2.1", "rep:net:192.0.2.0/24"), Map.of("refused:1", 2L, "clean:1", 1L),
+                    List.of(), NOW.minus(Duration.ofDays(2)), Duration.ofDays(60)).get();
+            s.add(List.of("rep:ip:192.0.2.1"), Map.of("refused:1", 3L, "weird key%", 1L), List.of("clean:1"),
+                    NOW.minus(Duration.ofDays(1)), Duration.ofDays(60)).get();
+            s.add(List.of("gone"), Map.of("a", 1L), List.of(), NOW.minus(Duration.ofDays(3)), Duration.ofDays(1)).get();
+            Map<String, Counters> c = s.counters(List.of("rep:ip:192.0.2.1", "rep:net:192.0.2.0/24", "gone", "never"))
+                    .get();
+            assertThat(c).containsOnlyKeys("rep:ip:192.0.2.1", "rep:net:192.0.2.0/24");
+            Counters ip = c.get("rep:ip:192.0.2.1");
+            assertThat(ip.fields()).containsOnly(Map.entry("refused:1", 5L), Map.entry("weird key%", 1L));
+            assertThat(ip.first()).isEqualTo(NOW.minus(Duration.ofDays(2)));
+            assertThat(ip.last()).isEqualTo(NOW.minus(Duration.ofDays(1)));
+            assertThat(c.get("rep:net:192.0.2.0/24").get("clean:1")).isEqualTo(1);
+        }
+        // from the journal
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS.withCompactAfterBytes(1L << 30))) {
+            Counters ip = s.counters(List.of("rep:ip:192.0.2.1")).get().get("rep:ip:192.0.2.1");
+            assertThat(ip.fields()).containsOnly(Map.entry("refused:1", 5L), Map.entry("weird key%", 1L));
+            assertThat(s.counterCount()).as("the expired record was dropped at compaction").isEqualTo(2);
+            s.compact();
+        }
+        // from the snapshot
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+            Counters ip = s.counters(List.of("rep:ip:192.0.2.1")).get().get("rep:ip:192.0.2.1");
+            assertThat(ip.fields()).containsOnly(Map.entry("refused:1", 5L), Map.entry("weird key%", 1L));
+            assertThat(ip.first()).isEqualTo(NOW.minus(Duration.ofDays(2)));
+            assertThat(s.skippedLines()).isZero();
+        }
+    }
 }

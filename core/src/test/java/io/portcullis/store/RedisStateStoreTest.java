@@ -111,4 +111,23 @@ class RedisStateStoreTest {
             assertThat(s.count(List.of(""), Instant.now()).get()).isEmpty();
         }
     }
+
+    @Test
+    void counterRecordsAreHashesReadInOneBatch() throws Exception {
+        Instant now = Instant.now();
+        try (RedisStateStore s = new RedisStateStore(redis.uri(), "t9:", Duration.ofDays(30), 5, Duration.ofSeconds(2))) {
+            s.add(List.of("rep:ip:192.0.2.1", "rep:net:192.0.2.0/24"), Map.of("refused:1", 2L, "clean:1", 1L),
+                    List.of(), now.minusSeconds(100), Duration.ofDays(60)).get();
+            s.add(List.of("rep:ip:192.0.2.1"), Map.of("refused:1", 3L), List.of("clean:1"), now, Duration.ofDays(60))
+                    .get();
+            Map<String, Counters> c = s.counters(List.of("rep:ip:192.0.2.1", "rep:net:192.0.2.0/24", "never")).get();
+            assertThat(c).containsOnlyKeys("rep:ip:192.0.2.1", "rep:net:192.0.2.0/24");
+            assertThat(c.get("rep:ip:192.0.2.1").fields()).containsOnly(Map.entry("refused:1", 5L));
+            assertThat(c.get("rep:ip:192.0.2.1").first().getEpochSecond()).isEqualTo(now.minusSeconds(100)
+                    .getEpochSecond());
+            assertThat(c.get("rep:net:192.0.2.0/24").get("clean:1")).isEqualTo(1);
+            assertThat(Long.parseLong(redis.command("TTL t9:rep:ip:192.0.2.1").substring(1)))
+                    .isGreaterThan(Duration.ofDays(59).getSeconds());
+        }
+    }
 }

@@ -35,6 +35,10 @@ final class TestJames {
 
     private TestJames(Path dir) {
         this.dir = dir;
+        // Sender reputation (on by default) learns from every test's traffic, and the loopback clients share one
+        // /24: tests of other features run without it, so one test's spam does not change another's decision.
+        // Reputation's own tests turn it on again ("reputation.enabled = true": a later line wins).
+        properties.add("reputation.enabled = false");
     }
 
     /** A James whose working directory is {@code dir}. */

@@ -76,6 +76,8 @@ public class PortcullisRuntime {
     private final DnsblEngine dnsbl;
     /** The shared spam nameservers check (and its state store); null when nameservers.enabled is false. */
     private final NameserverService nameservers;
+    /** Sender reputation and the greylist (store opened on first use). */
+    private final ReputationService reputation;
     /** The network owner check; created at boot when a network policy scores, else on first use; null when off. */
     private volatile NetworkEngine network;
     /** The OS fingerprint check (p0f); created at boot when an os.* policy scores, else on first use; null when off. */
@@ -163,6 +165,11 @@ public class PortcullisRuntime {
                 : null;
         if (dnsHealth != null) {
             dnsHealth.start();
+        }
+        this.reputation = new ReputationService(config, nameservers, workingDirectory, java.time.Clock.systemUTC());
+        if (workingDirectory != null) {
+            // In James: open the store at start (tests and tools without a working directory open it on first use).
+            this.reputation.openNow();
         }
         if (dnsblOn) {
             this.dns = client;
@@ -271,6 +278,23 @@ public class PortcullisRuntime {
         return nameservers;
     }
 
+    /** Sender reputation and the greylist (never null; see {@link ReputationService#enabled()}). */
+    public ReputationService reputation() {
+        return reputation;
+    }
+
+    /**
+     * The owner report of a client address when the network owner check runs (for the reputation of its AS); null
+     * when the check is not running.
+     */
+    public CompletableFuture<io.portcullis.network.NetworkReport> networkReport(java.net.InetAddress client) {
+        NetworkEngine n = network;
+        if (client == null || n == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return n.lookup(client).exceptionally(e -> null);
+    }
+
     /**
      * Stops what the runtime started: the lists' self-test timers, the state store (journal forced to disk,
      * lock released; Redis connection closed) and the DNS client. Called by James when it stops (James runs
@@ -287,6 +311,7 @@ public class PortcullisRuntime {
         if (dnsHealth != null) {
             dnsHealth.close();
         }
+        reputation.close();
         decisionLog.close();
         NetworkEngine n = network;
         if (n != null) {

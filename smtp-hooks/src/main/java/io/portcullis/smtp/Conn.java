@@ -60,6 +60,22 @@ final class Conn implements LineGate.Holds {
     CompletableFuture<List<Finding>> network = CompletableFuture.completedFuture(List.of());
     /** The OS fingerprint's findings (p0f: OS, link, distance policies); unknown: empty. */
     CompletableFuture<List<Finding>> os = CompletableFuture.completedFuture(List.of());
+    /** The reverse name when forward-confirmed (for reputation's verified domains), else null. */
+    CompletableFuture<String> confirmedName = CompletableFuture.completedFuture(null);
+    /** Reputation of the address, network and AS (read at connect). */
+    CompletableFuture<SmtpReputation.Read> reputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+    /** Reputation of the HELO and envelope sender domains and the sender's greylist records (read at MAIL FROM). */
+    CompletableFuture<SmtpReputation.Read> txReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+    /** Reputation of the From domain (read at the end of the header section). */
+    CompletableFuture<SmtpReputation.Read> headerReputation =
+            CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+    /** The greylist triplet's network and sender of the current transaction (null: no greylisting). */
+    String greyNetwork;
+    String greySender;
+    /** The current RCPT's triplet must wait (set for one decision). */
+    boolean greylistWait;
+    /** The transaction's refusal was learned. */
+    boolean learnedTx;
     String helo;
     CompletableFuture<List<ListResult>> senderLists = none();
     String senderDomain;
@@ -100,22 +116,28 @@ final class Conn implements LineGate.Holds {
         senderDomain = null;
         headerLists = none();
         nameservers = CompletableFuture.completedFuture(null);
+        txReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+        headerReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+        greyNetwork = null;
+        greySender = null;
+        learnedTx = false;
         wouldLogged = false;
         txDeadlineNanos = System.nanoTime() + budgetNanos;
     }
 
     CompletableFuture<Void> connectionEvidence() {
         return CompletableFuture.allOf(clientLists, rdns, rdnsLists, heloLists, remembered, allowedByName, network,
-                os);
+                os, reputation, confirmedName);
     }
 
     private boolean connectionDone() {
         return clientLists.isDone() && rdns.isDone() && rdnsLists.isDone() && heloLists.isDone()
-                && remembered.isDone() && allowedByName.isDone() && network.isDone() && os.isDone();
+                && remembered.isDone() && allowedByName.isDone() && network.isDone() && os.isDone()
+                && reputation.isDone() && confirmedName.isDone();
     }
 
     private CompletableFuture<Void> transactionEvidence() {
-        return CompletableFuture.allOf(senderLists, nameservers);
+        return CompletableFuture.allOf(senderLists, nameservers, txReputation);
     }
 
     /** Allow-listed by address, or by a forward-confirmed reverse name that has been confirmed. */
@@ -142,11 +164,15 @@ final class Conn implements LineGate.Holds {
         if (connectDeadlineNanos - now > 0 && !connectionDone()) {
             waiting.add(connectionEvidence());
         }
-        if (kind != LineGate.Kind.MAIL && txDeadlineNanos - now > 0 && !(senderLists.isDone() && nameservers.isDone())) {
+        if (kind != LineGate.Kind.MAIL && txDeadlineNanos - now > 0 && !(senderLists.isDone() && nameservers.isDone()
+                && txReputation.isDone())) {
             waiting.add(transactionEvidence());
         }
         if (kind == LineGate.Kind.END_OF_DATA && headerDeadlineNanos - now > 0 && !headerLists.isDone()) {
             waiting.add(headerLists);
+        }
+        if (kind == LineGate.Kind.END_OF_DATA && headerDeadlineNanos - now > 0 && !headerReputation.isDone()) {
+            waiting.add(headerReputation);
         }
         if (waiting.isEmpty()) {
             return null;
@@ -198,7 +224,9 @@ final class Conn implements LineGate.Holds {
             b.findings(nameserverFindings());
             b.findings(networkFindings());
             b.findings(osFindings());
+            b.findings(SmtpReputation.findings(this));
         }
+        b.greylistWait(greylistWait);
         b.remembered(Boolean.TRUE.equals(remembered.getNow(false)));
         b.overCap(Boolean.TRUE.equals(ptrOverCap.getNow(false)));
         NameserverReport ns = nameservers.isDone() ? nameservers.getNow(null) : null;

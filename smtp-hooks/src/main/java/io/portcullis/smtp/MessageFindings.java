@@ -46,6 +46,12 @@ final class MessageFindings {
         }
         all.addAll(attachNameservers(conn, mail));
         MailAttributes.storeListsUnknown(mail, conn.listsUnknown());
+        if (judgeClient) {
+            List<Finding> rep = SmtpReputation.findings(conn);
+            MailAttributes.storeFindings(mail, io.portcullis.reputation.Reputation.CHECK, rep);
+            io.portcullis.james.ReputationService.storeEntities(mail, SmtpReputation.entities(conn));
+            all.addAll(rep);
+        }
         if (judgeClient && conn.network.isDone()) {
             List<Finding> network = conn.networkFindings();
             MailAttributes.storeFindings(mail, io.portcullis.network.NetworkEngine.CHECK, network);

@@ -276,8 +276,18 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         if (exemption == Exemption.NONE && rcptExempt) {
             exemption = Exemption.POSTMASTER;
         }
-        SmtpDecision d = SmtpDecider.decide(Stage.RCPT, conn.evidence(exemption, s.greetingScore, null), s.rules(),
-                runtime.config().modes());
+        io.portcullis.reputation.Greylist.Status grey = exemption == Exemption.NONE
+                ? lookups.reputation.greylistStatus(conn, rcpt.asString())
+                : io.portcullis.reputation.Greylist.Status.UNKNOWN;
+        conn.greylistWait = grey.waits();
+        SmtpDecision d;
+        try {
+            d = SmtpDecider.decide(Stage.RCPT, conn.evidence(exemption, s.greetingScore, null), s.rules(),
+                    runtime.config().modes());
+        } finally {
+            conn.greylistWait = false;
+        }
+        lookups.reputation.afterRcpt(conn, grey, rcpt.asString(), d, s.rules(), s.observe);
         return act(session, conn, d, null);
     }
 
@@ -302,6 +312,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return HookResult.DECLINED;
         }
         Refusal r = d.refusal().get();
+        lookups.reputation.afterRefusal(conn, d, s.rules(), s.observe);
         DecisionRecorder.refused(runtime.decisionLog(), session, conn, d, r, false, messageId);
         (r.soft() ? TEMPFAILED : REJECTED).incrementAndGet();
         LOGGER.info("Portcullis: {} to {}", r.reply(), session.getRemoteAddress());

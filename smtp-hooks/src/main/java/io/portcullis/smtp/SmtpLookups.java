@@ -31,10 +31,12 @@ import org.apache.james.protocols.smtp.SMTPSession;
 final class SmtpLookups {
     private final PortcullisRuntime runtime;
     private final TarpitMemory memory;
+    final SmtpReputation reputation;
 
     SmtpLookups(PortcullisRuntime runtime, TarpitMemory memory) {
         this.runtime = runtime;
         this.memory = memory;
+        this.reputation = new SmtpReputation(runtime);
     }
 
     /**
@@ -80,6 +82,7 @@ final class SmtpLookups {
         }
         conn.network = runtime.networkFindings(conn.client);
         conn.os = runtime.osFindings(conn.client);
+        reputation.atConnect(conn);
     }
 
     /** At HELO: the HELO name's lists (a host name, not an address literal). */
@@ -104,6 +107,9 @@ final class SmtpLookups {
             conn.nameservers = ns.checkAtSmtp(domain, helo, conn.rdns, conn.client, judge, DnsFairness.of(conn.client));
         }
         DnsblEngine dnsbl = runtime.dnsbl();
+        if (judge) {
+            reputation.atMail(conn, address.map(MailAddress::asString).orElse(null), domain);
+        }
         if (judge && dnsbl != null && hasNameLists() && domain != null) {
             conn.senderDomain = domain;
             conn.senderLists = dnsbl.check(DnsFairness.forClient(DnsblTargets.builder().name(Identity.MAIL_FROM,
@@ -118,6 +124,16 @@ final class SmtpLookups {
      * client's cache) instead of starting them then.
      */
     void atHeaders(Conn conn, String headerSection, boolean judge) {
+        if (judge) {
+            String from = null;
+            for (String[] field : HeaderSection.fields(headerSection)) {
+                if (field[0].equalsIgnoreCase("From")) {
+                    from = field[1];
+                    break;
+                }
+            }
+            reputation.atHeaders(conn, io.portcullis.james.MailTargets.fromDomain(from).orElse(null));
+        }
         DnsblEngine dnsbl = runtime.dnsbl();
         if (dnsbl == null) {
             return;

@@ -1,0 +1,343 @@
+package io.portcullis.james;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.config.StoreConfig;
+import io.portcullis.policy.Action;
+import io.portcullis.reputation.Entities;
+import io.portcullis.reputation.Entity;
+import io.portcullis.reputation.Greylist;
+import io.portcullis.reputation.Outcome;
+import io.portcullis.reputation.Reputation;
+import io.portcullis.reputation.ReputationStore;
+import io.portcullis.store.Counters;
+import io.portcullis.store.StateStore;
+import io.portcullis.verdict.Finding;
+import io.portcullis.verdict.Verdict;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sender reputation and the greylist on James: owns (or borrows) the state store, reads a transaction's records in
+ * one batch, learns outcomes. The store is the one of the learned nameservers when that is open (one journal, or one
+ * Redis, for both), else one opened from {@code store.*} on first use. A store that cannot be opened or does not
+ * answer gives no records: no reputation finding, no greylisting, mail flows. Thread-safe; never throws.
+ *
+ * <p>The SMTP handler attaches the transaction's entities to the mail (attribute {@value #ENTITIES_NAME}, store keys
+ * as strings) so the pipeline learns for the very records SMTP read, verification included.
+ */
+public final class ReputationService implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ReputationService.class);
+    public static final String ENTITIES_NAME = "io.portcullis.reputation.entities";
+    public static final AttributeName ENTITIES = AttributeName.of(ENTITIES_NAME);
+    /** Set on a mail whose outcome was learned (so a mail passing twice is learned once). */
+    public static final AttributeName LEARNED = AttributeName.of("io.portcullis.reputation.learned");
+
+    private final PortcullisConfig config;
+    private final NameserverService nameservers;
+    private final Path workingDirectory;
+    private final Clock clock;
+    private volatile ReputationStore store;
+    private volatile StateStore owned;
+    private volatile boolean failed;
+    /**
+     * Store writes (learning, greylist) run here, never on the caller's thread: the SMTP handler calls from James's
+     * event loops, and the embedded store writes (and now and then forces) its journal on the calling thread. One
+     * daemon thread, a bounded queue; beyond it, updates are dropped and counted.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor writer = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            0, TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "portcullis-reputation-writer");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong greylisted = new AtomicLong();
+    private final AtomicLong greylistPassed = new AtomicLong();
+
+    ReputationService(PortcullisConfig config, NameserverService nameservers, Path workingDirectory, Clock clock) {
+        this.config = config;
+        this.nameservers = nameservers;
+        this.workingDirectory = workingDirectory;
+        this.clock = clock;
+    }
+
+    /** Opens the store now (at James's start, so no event loop ever opens it) when reputation or greylisting is on. */
+    void openNow() {
+        if (enabled() || greylistOn()) {
+            store();
+        }
+    }
+
+    /** Runs a store write on the writer thread; its future completes when the write did (never fails). */
+    private CompletableFuture<Void> write(java.util.function.Supplier<CompletableFuture<Void>> update) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            writer.execute(() -> {
+                try {
+                    update.get().whenComplete((v, e) -> done.complete(null));
+                } catch (RuntimeException e) {
+                    done.complete(null);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            dropped.incrementAndGet();
+            done.complete(null);
+        }
+        return done;
+    }
+
+    /** Whether reputation scores or learns ({@code reputation.enabled}). */
+    public boolean enabled() {
+        return config.reputation().enabled();
+    }
+
+    /** Whether the greylist band is configured. */
+    public boolean greylistOn() {
+        return !Double.isInfinite(config.smtp().greylistThreshold);
+    }
+
+    public Greylist greylist() {
+        return config.smtp().greylist;
+    }
+
+    /** The store adapter, opened on first use; null when it cannot be opened. */
+    public ReputationStore store() {
+        ReputationStore s = store;
+        if (s != null || failed) {
+            return s;
+        }
+        synchronized (this) {
+            if (store == null && !failed) {
+                StateStore shared = nameservers == null ? null : nameservers.store();
+                String where;
+                try {
+                    if (shared != null && !(shared instanceof NameserverService.UnavailableStore)) {
+                        where = "the shared state store (with the learned nameservers)";
+                    } else {
+                        StoreConfig sc = config.store();
+                        shared = sc.open(workingDirectory);
+                        owned = shared;
+                        where = sc.describe(workingDirectory);
+                    }
+                    store = new ReputationStore(shared, config.reputation(), clock);
+                    LOGGER.info("Portcullis: reputation {} in {}", config.reputation(), where);
+                } catch (RuntimeException e) {
+                    failed = true;
+                    LOGGER.error("Portcullis: reputation store unavailable: {}; no reputation, no greylisting",
+                            e.toString());
+                }
+            }
+            return store;
+        }
+    }
+
+    /**
+     * The records of {@code entities} and the raw counter records {@code extraKeys} (the greylist's), in one batch.
+     * Never fails: a store failure gives an empty snapshot with {@link Snapshot#failed()} set.
+     */
+    public CompletableFuture<Snapshot> read(Collection<Entity> entities, Collection<String> extraKeys) {
+        ReputationStore s = store();
+        if (s == null) {
+            return CompletableFuture.completedFuture(new Snapshot(Map.of(), Map.of(), true));
+        }
+        List<String> keys = new ArrayList<>();
+        if (enabled()) {
+            for (Entity e : entities) {
+                keys.add(e.storeKey());
+            }
+        }
+        keys.addAll(extraKeys);
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(new Snapshot(Map.of(), Map.of(), false));
+        }
+        CompletableFuture<Map<String, Counters>> f;
+        try {
+            f = s.stateStore().counters(keys);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((m, err) -> {
+            if (err != null || m == null) {
+                return new Snapshot(Map.of(), Map.of(), true);
+            }
+            Map<Entity, Counters> records = new java.util.LinkedHashMap<>();
+            if (enabled()) {
+                for (Entity e : entities) {
+                    Counters c = m.get(e.storeKey());
+                    if (c != null) {
+                        records.put(e, c);
+                    }
+                }
+            }
+            return new Snapshot(records, m, false);
+        });
+    }
+
+    /** The findings of a snapshot's records now. */
+    public List<Finding> findings(Snapshot snap) {
+        return Reputation.findings(snap.records(), config.reputation(), clock.instant());
+    }
+
+    /** One batched read: reputation records and raw records. */
+    public static final class Snapshot {
+        private final Map<Entity, Counters> records;
+        private final Map<String, Counters> raw;
+        private final boolean failed;
+
+        Snapshot(Map<Entity, Counters> records, Map<String, Counters> raw, boolean failed) {
+            this.records = records;
+            this.raw = raw;
+            this.failed = failed;
+        }
+
+        public Map<Entity, Counters> records() {
+            return records;
+        }
+
+        /** A raw record by store key, or null. */
+        public Counters raw(String key) {
+            return raw.get(key);
+        }
+
+        /** The store did not answer. */
+        public boolean failed() {
+            return failed;
+        }
+    }
+
+    /** Learns {@code outcome} for {@code entities}; never fails. */
+    public CompletableFuture<Void> learn(Collection<Entity> entities, Outcome outcome) {
+        ReputationStore s = enabled() ? store() : null;
+        if (s == null || entities.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Entity> copy = List.copyOf(entities);
+        return write(() -> s.learn(copy, outcome));
+    }
+
+    /** Records a greylisted first attempt of the triplet. */
+    public void greylistAttempt(String network, String sender, String recipient) {
+        ReputationStore s = store();
+        greylisted.incrementAndGet();
+        if (s == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        write(() -> s.stateStore().add(List.of(Greylist.tripletKey(network, sender)),
+                Map.of(Greylist.attemptField(recipient, now), 1L), List.of(), now, greylist().window()));
+    }
+
+    /** Records that the client's network retried properly: not greylisted again for the remember period. */
+    public void greylistPassed(String network) {
+        ReputationStore s = store();
+        greylistPassed.incrementAndGet();
+        if (s == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        write(() -> s.stateStore().add(List.of(Greylist.passedKey(network)), Map.of("pass", 1L), List.of(), now,
+                greylist().remember()));
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Greylisted attempts, proper retries, store updates dropped for a full writer queue (since start). */
+    public long[] greylistCounts() {
+        return new long[] {greylisted.get(), greylistPassed.get(), dropped.get()};
+    }
+
+    // ------------------------------------------------------------------ entities on the mail
+
+    /** Attaches the transaction's entities to the mail. */
+    public static void storeEntities(Mail mail, List<Entity> entities) {
+        List<AttributeValue<?>> v = new ArrayList<>();
+        for (Entity e : entities) {
+            v.add(AttributeValue.of(e.storeKey()));
+        }
+        mail.setAttribute(new Attribute(ENTITIES, AttributeValue.of(v)));
+    }
+
+    /**
+     * The mail's entities: as the SMTP handler attached them, else from the mail itself (client address and its
+     * network; envelope sender and From domains keyed with the client's network: unverified).
+     */
+    public static List<Entity> entities(Mail mail) {
+        Optional<Attribute> a = mail.getAttribute(ENTITIES);
+        if (a.isPresent() && a.get().getValue().value() instanceof Collection) {
+            List<Entity> out = new ArrayList<>();
+            for (Object o : (Collection<?>) a.get().getValue().value()) {
+                Object v = o instanceof AttributeValue ? ((AttributeValue<?>) o).value() : o;
+                Entity e = v instanceof String ? Entity.ofStoreKey((String) v) : null;
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+        Entities b = Entities.builder();
+        b.client(Entities.parseAddress(mail.getRemoteAddr()));
+        mail.getMaybeSender().asOptional().ifPresent(s -> b.mailFrom(s.getDomain().asString(), false));
+        MailTargets.fromDomain(mail).ifPresent(b::from);
+        return b.build();
+    }
+
+    /**
+     * The outcome to learn from the pipeline's verdict on {@code mail} (reject → refused, tag or tarpit → tagged,
+     * accept → clean), unless reputation decided it (the no-feedback rule): empty then.
+     */
+    public Optional<Outcome> pipelineOutcome(List<Finding> findings, io.portcullis.policy.CheckModes modes) {
+        java.util.function.Function<List<Finding>, Outcome> classify = fs -> outcome(
+                Verdict.of(fs, config.policy(), modes).action());
+        return Reputation.learnable(classify.apply(findings), findings, classify);
+    }
+
+    static Outcome outcome(Action a) {
+        return a == Action.REJECT ? Outcome.REFUSED : a == Action.ACCEPT ? Outcome.CLEAN : Outcome.TAGGED;
+    }
+
+    /** The reputation findings of a mail now, reading within {@code budgetMs} (pipeline-only deployments). */
+    public List<Finding> findings(Mail mail, long budgetMs) {
+        if (!enabled()) {
+            return List.of();
+        }
+        try {
+            return findings(read(entities(mail), List.of()).get(budgetMs, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StateStore s = owned;
+        if (s != null) {
+            s.close();
+        }
+    }
+}
