@@ -72,6 +72,85 @@ public final class BenchJames implements AutoCloseable {
         return new BenchJames(PortcullisServer.start(work), metrics);
     }
 
+    /**
+     * Starts the same James on a copy of the repository's {@code conf/} with Portcullis entirely removed: no SMTP
+     * handler, every Portcullis matcher and mailet taken out of {@code mailetcontainer.xml} ({@link
+     * #withoutPortcullis}) and the Portcullis Guice extensions out of {@code extensions.properties}. Everything else
+     * (James's own handlers, mailets, processors, spooler threads) is the repository's file, unchanged.
+     *
+     * @param removed receives a description of each element taken out (for the benchmark's output)
+     */
+    static BenchJames startWithoutPortcullis(Path work, List<String> removed) throws Exception {
+        System.setProperty("james.protocols.mdc.hostname", "false");
+        WorkingDirectory.prepare(repository().resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
+        Path mailets = work.resolve("conf/mailetcontainer.xml");
+        String stripped = withoutPortcullis(new String(Files.readAllBytes(mailets), StandardCharsets.UTF_8), removed);
+        Files.write(mailets, stripped.getBytes(StandardCharsets.UTF_8));
+        Path extensions = work.resolve("conf/extensions.properties");
+        if (Files.isRegularFile(extensions)) {
+            List<String> out = new ArrayList<>();
+            for (String line : Files.readAllLines(extensions, StandardCharsets.UTF_8)) {
+                boolean portcullis = !line.trim().startsWith("#") && line.contains("io.portcullis.");
+                if (portcullis) {
+                    removed.add("extensions.properties: " + line.trim());
+                }
+                out.add(portcullis ? "# (removed by the benchmark) " + line : line);
+            }
+            Files.write(extensions, out, StandardCharsets.UTF_8);
+        }
+        String smtp = new String(Files.readAllBytes(work.resolve("conf/smtpserver.xml")), StandardCharsets.UTF_8);
+        if (stripComments(smtp).contains("io.portcullis.")) {
+            throw new IllegalStateException("conf/smtpserver.xml enables Portcullis: cannot run James without it");
+        }
+        return new BenchJames(PortcullisServer.start(work), false);
+    }
+
+    /**
+     * {@code mailetcontainer.xml} with every {@code <mailet>} and {@code <matcher>} element whose {@code class} or
+     * {@code match} names a Portcullis class ({@code io.portcullis.}) removed; comments, James's own mailets and
+     * the processors stay as they are. Fails if a Portcullis class is still referenced outside comments.
+     *
+     * @param removed receives {@code processor: <element ...>} for each element taken out
+     */
+    static String withoutPortcullis(String xml, List<String> removed) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+        List<org.w3c.dom.Element> drop = new ArrayList<>();
+        for (String tag : new String[] {"mailet", "matcher"}) {
+            org.w3c.dom.NodeList nodes = doc.getElementsByTagName(tag);
+            for (int i = 0; i < nodes.getLength(); i++) {
+                org.w3c.dom.Element e = (org.w3c.dom.Element) nodes.item(i);
+                if (e.getAttribute("class").contains("io.portcullis.") || e.getAttribute("match")
+                        .contains("io.portcullis.")) {
+                    drop.add(e);
+                }
+            }
+        }
+        for (org.w3c.dom.Element e : drop) {
+            org.w3c.dom.Node p = e.getParentNode();
+            while (p != null && !(p instanceof org.w3c.dom.Element && "processor".equals(p.getNodeName()))) {
+                p = p.getParentNode();
+            }
+            String processor = p == null ? "?" : ((org.w3c.dom.Element) p).getAttribute("state");
+            removed.add("mailetcontainer.xml, processor " + processor + ": <" + e.getNodeName() + " match=\""
+                    + e.getAttribute("match") + "\" class=\"" + e.getAttribute("class") + "\">");
+            e.getParentNode().removeChild(e);
+        }
+        javax.xml.transform.Transformer t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(w));
+        String out = w.toString();
+        if (stripComments(out).contains("io.portcullis.")) {
+            throw new IllegalStateException("a Portcullis class is still referenced in mailetcontainer.xml");
+        }
+        return out;
+    }
+
+    private static String stripComments(String xml) {
+        return xml.replaceAll("(?s)<!--.*?-->", "");
+    }
+
     /** A benchmark's body. */
     interface Body {
         void run(Map<String, String> options) throws Exception;
