@@ -69,7 +69,7 @@ public final class BenchJames implements AutoCloseable {
         if (metrics) {
             PortcullisServer.writeMetricsEndpoint(work, "127.0.0.1:0");
         }
-        return new BenchJames(PortcullisServer.start(work), metrics);
+        return new BenchJames(PortcullisServer.start(work, DELIVERED_PROBE), metrics);
     }
 
     /**
@@ -102,7 +102,57 @@ public final class BenchJames implements AutoCloseable {
         if (stripComments(smtp).contains("io.portcullis.")) {
             throw new IllegalStateException("conf/smtpserver.xml enables Portcullis: cannot run James without it");
         }
-        return new BenchJames(PortcullisServer.start(work), false);
+        return new BenchJames(PortcullisServer.start(work, DELIVERED_PROBE), false);
+    }
+
+    /** Registers {@link Delivered} as a probe of the James under test. */
+    private static final com.google.inject.Module DELIVERED_PROBE = binder -> com.google.inject.multibindings
+            .Multibinder.newSetBinder(binder, org.apache.james.utils.GuiceProbe.class).addBinding()
+            .to(Delivered.class);
+
+    /** Counts the messages in the demo user's INBOX and Spam folder: what the mail pipeline has delivered. */
+    public static final class Delivered implements org.apache.james.utils.GuiceProbe {
+        private final org.apache.james.mailbox.MailboxManager mailboxes;
+
+        @javax.inject.Inject
+        public Delivered(org.apache.james.mailbox.MailboxManager mailboxes) {
+            this.mailboxes = mailboxes;
+        }
+
+        long count() throws Exception {
+            org.apache.james.core.Username user = org.apache.james.core.Username.of(PortcullisServer.DEMO_USER);
+            org.apache.james.mailbox.MailboxSession session = mailboxes.createSystemSession(user);
+            long n = 0;
+            for (String folder : new String[] {"INBOX", "Spam"}) {
+                try {
+                    n += mailboxes.getMailbox(org.apache.james.mailbox.model.MailboxPath.forUser(user, folder),
+                            session).getMessageCount(session);
+                } catch (org.apache.james.mailbox.exception.MailboxNotFoundException e) {
+                    // not created yet
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Messages delivered to the demo user so far (INBOX and Spam). */
+    long delivered() throws Exception {
+        return server.getProbe(Delivered.class).count();
+    }
+
+    /**
+     * Waits until {@code expected} messages are delivered (the spooler has caught up) or {@code timeoutMs} has
+     * passed; returns the {@code System.nanoTime()} when the count was reached, or -1.
+     */
+    long awaitDelivered(long expected, long timeoutMs) throws Exception {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (System.nanoTime() - deadline < 0) {
+            if (delivered() >= expected) {
+                return System.nanoTime();
+            }
+            Thread.sleep(5);
+        }
+        return -1;
     }
 
     /**
