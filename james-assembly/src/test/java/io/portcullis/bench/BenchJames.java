@@ -110,7 +110,24 @@ public final class BenchJames implements AutoCloseable {
             .Multibinder.newSetBinder(binder, org.apache.james.utils.GuiceProbe.class).addBinding()
             .to(Delivered.class);
 
-    /** Counts the messages in the demo user's INBOX and Spam folder: what the mail pipeline has delivered. */
+    /**
+     * Adds the users {@code bench0..bench(n-1)} of the demo domain, so that a benchmark can spread its mail over n
+     * mailboxes: James's memory mailbox guesses the thread of each new message by searching the user's mailbox,
+     * parsing the headers of every message in it, so a single mailbox that fills up during a run makes delivery
+     * cost grow with the run's length (it would dominate the CPU). Returns their addresses.
+     */
+    List<String> benchUsers(int n) throws Exception {
+        org.apache.james.utils.DataProbeImpl data = server.getProbe(org.apache.james.utils.DataProbeImpl.class);
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String u = "bench" + i + "@" + PortcullisServer.DEMO_DOMAIN;
+            data.addUser(u, "bench-password-" + i);
+            users.add(u);
+        }
+        return users;
+    }
+
+    /** Counts the messages in the users' INBOX and Spam folders: what the mail pipeline has delivered. */
     public static final class Delivered implements org.apache.james.utils.GuiceProbe {
         private final org.apache.james.mailbox.MailboxManager mailboxes;
 
@@ -119,38 +136,40 @@ public final class BenchJames implements AutoCloseable {
             this.mailboxes = mailboxes;
         }
 
-        long count() throws Exception {
-            org.apache.james.core.Username user = org.apache.james.core.Username.of(PortcullisServer.DEMO_USER);
-            org.apache.james.mailbox.MailboxSession session = mailboxes.createSystemSession(user);
+        long count(List<String> users) throws Exception {
             long n = 0;
-            for (String folder : new String[] {"INBOX", "Spam"}) {
-                try {
-                    n += mailboxes.getMailbox(org.apache.james.mailbox.model.MailboxPath.forUser(user, folder),
-                            session).getMessageCount(session);
-                } catch (org.apache.james.mailbox.exception.MailboxNotFoundException e) {
-                    // not created yet
+            for (String address : users) {
+                org.apache.james.core.Username user = org.apache.james.core.Username.of(address);
+                org.apache.james.mailbox.MailboxSession session = mailboxes.createSystemSession(user);
+                for (String folder : new String[] {"INBOX", "Spam"}) {
+                    try {
+                        n += mailboxes.getMailbox(org.apache.james.mailbox.model.MailboxPath.forUser(user, folder),
+                                session).getMessageCount(session);
+                    } catch (org.apache.james.mailbox.exception.MailboxNotFoundException e) {
+                        // not created yet
+                    }
                 }
             }
             return n;
         }
     }
 
-    /** Messages delivered to the demo user so far (INBOX and Spam). */
-    long delivered() throws Exception {
-        return server.getProbe(Delivered.class).count();
+    /** Messages delivered to these users so far (INBOX and Spam). */
+    long delivered(List<String> users) throws Exception {
+        return server.getProbe(Delivered.class).count(users);
     }
 
     /**
-     * Waits until {@code expected} messages are delivered (the spooler has caught up) or {@code timeoutMs} has
-     * passed; returns the {@code System.nanoTime()} when the count was reached, or -1.
+     * Waits until {@code expected} messages are delivered to these users (the spooler has caught up) or
+     * {@code timeoutMs} has passed; returns the {@code System.nanoTime()} when the count was reached, or -1.
      */
-    long awaitDelivered(long expected, long timeoutMs) throws Exception {
+    long awaitDelivered(List<String> users, long expected, long timeoutMs) throws Exception {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (System.nanoTime() - deadline < 0) {
-            if (delivered() >= expected) {
+            if (delivered(users) >= expected) {
                 return System.nanoTime();
             }
-            Thread.sleep(5);
+            Thread.sleep(20);
         }
         return -1;
     }
@@ -284,10 +303,15 @@ public final class BenchJames implements AutoCloseable {
     }
 
     static byte[] message(String token) {
+        return message(token, PortcullisServer.DEMO_USER);
+    }
+
+    /** A conformant message to {@code to}. */
+    static byte[] message(String token, String to) {
         return ("Date: " + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 java.time.ZonedDateTime.now().withNano(0)) + "\r\n"
                 + "From: Alice Example <alice@example.com>\r\n"
-                + "To: Demo <" + PortcullisServer.DEMO_USER + ">\r\n"
+                + "To: Demo <" + to + ">\r\n"
                 + "Subject: Bench " + token + "\r\n"
                 + "Message-ID: <" + token + "@mail.example.com>\r\n"
                 + "\r\n"

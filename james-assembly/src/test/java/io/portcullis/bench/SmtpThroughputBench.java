@@ -1,6 +1,5 @@
 package io.portcullis.bench;
 
-import io.portcullis.assembly.PortcullisServer;
 import io.portcullis.smtp.PortcullisSmtpHandler;
 import io.portcullis.testing.KnotServer;
 import java.io.IOException;
@@ -52,13 +51,17 @@ import java.util.regex.Pattern;
  * delivered to the mailbox, written to FILE and summarised ({@link JfrSummary}).
  *
  * <p>Run: {@code ./portcullis bench-smtp throughput [--clients 8] [--messages 150] [--rounds 3]
- * [--addresses one|fresh] [--profile FILE.jfr [--profile-messages 2400]]}. The launcher gives the JVM a hosts file
+ * [--addresses one|fresh] [--mailboxes 64] [--profile FILE.jfr [--profile-messages 2400]]}. The messages go to
+ * {@code --mailboxes} users in turn: James's memory mailbox searches the recipient's whole mailbox at each delivery
+ * (to guess the message's thread), so one mailbox filling up during a run would make delivery, not SMTP, the cost. The launcher gives the JVM a hosts file
  * so that James's own blocking reverse lookups of the client (at end of DATA) answer at once on both sides.
  * Prints figures; asserts nothing.
  */
 public final class SmtpThroughputBench {
     private static final String[] STEPS = {"connect+220", "EHLO", "MAIL", "RCPT", "DATA", "message", "QUIT"};
     private static final int WARM_UP = 200;
+    /** Recipients bench0..bench(N-1), in turn (--mailboxes). */
+    private static int mailboxes = 64;
 
     public static void main(String[] args) {
         Map<String, String> defaults = new LinkedHashMap<>();
@@ -66,6 +69,7 @@ public final class SmtpThroughputBench {
         defaults.put("messages", "150");
         defaults.put("rounds", "3");
         defaults.put("addresses", "one");
+        defaults.put("mailboxes", "64");
         defaults.put("profile", "");
         defaults.put("profile-messages", "2400");
         BenchJames.runAndExit(args, defaults, SmtpThroughputBench::run);
@@ -103,6 +107,7 @@ public final class SmtpThroughputBench {
             throw new IllegalArgumentException("--addresses: one or fresh, got " + addresses);
         }
         boolean fresh = addresses.equals("fresh");
+        mailboxes = Integer.parseInt(o.get("mailboxes"));
         Path tmp = Files.createTempDirectory("smtp-bench");
         try (KnotServer knot = KnotServer.start(tmp, zones())) {
             List<String> props = lists(knot);
@@ -202,20 +207,21 @@ public final class SmtpThroughputBench {
             boolean isFull, jdk.jfr.Recording recording) throws Exception {
         // Warm-up on this James (its first connections load classes and fill caches), not measured; the measured
         // messages start once the warm-up's are delivered (nothing left in the spool).
-        int warm = drive(james.port, clients, WARM_UP / clients, fresh, 200 + net, "warm").size();
-        if (james.awaitDelivered(warm, 120_000) < 0) {
-            System.out.println("  (warm-up mail not all delivered after 120 s: " + james.delivered() + " of " + warm
-                    + ")");
+        List<String> users = james.benchUsers(mailboxes);
+        int warm = drive(james.port, users, clients, WARM_UP / clients, fresh, 200 + net, "warm").size();
+        if (james.awaitDelivered(users, warm, 120_000) < 0) {
+            System.out.println("  (warm-up mail not all delivered after 120 s: " + james.delivered(users) + " of "
+                    + warm + ")");
         }
         long heldBefore = isFull ? held() : 0;
         if (recording != null) {
             recording.start();
         }
         long t0 = System.nanoTime();
-        List<long[]> times = drive(james.port, clients, perClient, fresh, net, label.hashCode() + "");
+        List<long[]> times = drive(james.port, users, clients, perClient, fresh, net, label.hashCode() + "");
         double seconds = (System.nanoTime() - t0) / 1e9;
         long holds = isFull ? held() - heldBefore : 0;
-        long deliveredAt = james.awaitDelivered(warm + times.size(), 120_000);
+        long deliveredAt = james.awaitDelivered(users, warm + times.size(), 120_000);
         if (recording != null) {
             recording.stop();
         }
@@ -248,8 +254,8 @@ public final class SmtpThroughputBench {
     }
 
     /** Runs the transactions; returns the step times (nanoTime at connect and after each reply) of those that succeeded. */
-    private static List<long[]> drive(int port, int clients, int perClient, boolean fresh, int net, String token)
-            throws Exception {
+    private static List<long[]> drive(int port, List<String> users, int clients, int perClient, boolean fresh, int net,
+            String token) throws Exception {
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients, r -> {
@@ -268,7 +274,7 @@ public final class SmtpThroughputBench {
                         try {
                             InetAddress from = fresh ? InetAddress.getByAddress(new byte[] {127, (byte) net,
                                     (byte) (n >> 7), (byte) (1 + (n & 0x7f))}) : InetAddress.getByName("127.0.0.1");
-                            out.add(timedTransaction(from, port, token + "-" + n));
+                            out.add(timedTransaction(from, port, users.get(n % users.size()), token + "-" + n));
                         } catch (IOException e) {
                             if (failures.incrementAndGet() <= 3) {
                                 System.out.println("  failure: " + e);
@@ -289,7 +295,7 @@ public final class SmtpThroughputBench {
     }
 
     /** One transaction on a new connection; t[0] before connecting, t[k] after the k-th reply. */
-    static long[] timedTransaction(InetAddress from, int port, String token) throws IOException {
+    static long[] timedTransaction(InetAddress from, int port, String rcpt, String token) throws IOException {
         long[] t = new long[STEPS.length + 1];
         t[0] = System.nanoTime();
         try (BenchJames.Client c = new BenchJames.Client(from, port)) {
@@ -299,11 +305,11 @@ public final class SmtpThroughputBench {
             t[2] = System.nanoTime();
             expect(c.command("MAIL FROM:<alice@example.com>"), "250");
             t[3] = System.nanoTime();
-            expect(c.command("RCPT TO:<" + PortcullisServer.DEMO_USER + ">"), "250");
+            expect(c.command("RCPT TO:<" + rcpt + ">"), "250");
             t[4] = System.nanoTime();
             expect(c.command("DATA"), "354");
             t[5] = System.nanoTime();
-            expect(c.send(BenchJames.message(token)), "250");
+            expect(c.send(BenchJames.message(token, rcpt)), "250");
             t[6] = System.nanoTime();
             expect(c.command("QUIT"), "221");
             t[7] = System.nanoTime();
