@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * two sides (and which one goes first), each side on a freshly started James after a warm-up, so JIT and machine
  * noise hit both. Figures: per round and as the median of the rounds, msg/s of each side and their ratio (target
  * &gt;= 90 %), the median per-message latency of each side and the difference (latency added, target &lt;= 2 ms),
+ * the CPU time per message of the JVM (James, Portcullis and the clients; less sensitive to the machine's other load
+ * than rates) and of Knot,
  * the median of each command's reply time, the line gate's holds per message, and the load average.
  *
  * <p>With {@code --addresses one} (default) every connection comes from 127.0.0.1: after the first one the handler's
@@ -86,6 +88,10 @@ public final class SmtpThroughputBench {
         final double[] stepMedianMs;
         final int failed;
         final double holdsPerMessage;
+        /** CPU time of this JVM (server and clients) per message, from the first message to the last delivery. */
+        double cpuMs;
+        /** CPU time of the Knot server per message, same span. */
+        double knotCpuMs;
 
         Run(double rate, double deliveredRate, double medianMs, double p90Ms, double[] stepMedianMs, int failed,
                 double holdsPerMessage) {
@@ -190,6 +196,13 @@ public final class SmtpThroughputBench {
                 + "msg/s, full chain %.1f msg/s: %.1f %%%n", pd, fd, 100 * fd / pd);
         System.out.printf("median per-message latency: without %.2f ms, full %.2f ms: latency added %+.2f ms "
                 + "(target <= 2 ms)%n", pl, fl, fl - pl);
+        double pc = median(plain, r -> r.cpuMs);
+        double fc = median(full, r -> r.cpuMs);
+        double pk = median(plain, r -> r.knotCpuMs);
+        double fk = median(full, r -> r.knotCpuMs);
+        System.out.printf("CPU per message (median of rounds; the JVM holds James, Portcullis and the clients): "
+                + "without %.2f ms, full %.2f ms: added %+.2f ms (%.1f %%); Knot %.3f / %.3f ms%n", pc, fc, fc - pc,
+                100 * (fc - pc) / pc, pk, fk);
         StringBuilder steps = new StringBuilder("median reply time per command (median of rounds), without / full:");
         for (int s = 0; s < STEPS.length; s++) {
             int k = s;
@@ -229,6 +242,8 @@ public final class SmtpThroughputBench {
                     + warm + ")");
         }
         long heldBefore = isFull ? held() : 0;
+        long cpu0 = processCpuNanos();
+        long knot0 = knotCpuNanos();
         if (recording != null) {
             recording.start();
         }
@@ -241,6 +256,8 @@ public final class SmtpThroughputBench {
             recording.stop();
         }
         double deliveredRate = deliveredAt < 0 ? Double.NaN : times.size() / ((deliveredAt - t0) / 1e9);
+        double cpuMs = (processCpuNanos() - cpu0) / 1e6 / Math.max(1, times.size());
+        double knotCpuMs = (knotCpuNanos() - knot0) / 1e6 / Math.max(1, times.size());
         int total = clients * perClient;
         int failed = total - times.size();
         List<Double> whole = new ArrayList<>();
@@ -257,9 +274,11 @@ public final class SmtpThroughputBench {
         }
         Run r = new Run(times.size() / seconds, deliveredRate, BenchJames.median(whole), BenchJames.percentile(whole, 90),
                 stepMedians, failed, total == 0 ? 0 : (double) holds / total);
+        r.cpuMs = cpuMs;
+        r.knotCpuMs = knotCpuMs;
         System.out.printf("  %-20s %5d messages in %6.2f s: %7.1f msg/s (%d failed), delivered to the mailbox: "
-                + "%.1f msg/s; per message median %.2f ms, p90 %.2f ms%s%n", label, total, seconds, r.rate, failed,
-                r.deliveredRate, r.medianMs, r.p90Ms,
+                + "%.1f msg/s; per message median %.2f ms, p90 %.2f ms; CPU per message: JVM %.2f ms, Knot %.3f ms%s%n",
+                label, total, seconds, r.rate, failed, r.deliveredRate, r.medianMs, r.p90Ms, r.cpuMs, r.knotCpuMs,
                 isFull ? String.format("; line gate holds per message %.2f", r.holdsPerMessage) : "");
         if (isFull) {
             System.out.println("    handler DNS counters: " + PortcullisSmtpHandler.activeRuntime()
@@ -374,6 +393,21 @@ public final class SmtpThroughputBench {
     private static long held() {
         Matcher m = Pattern.compile("held=(\\d+)").matcher(PortcullisSmtpHandler.stats());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** CPU time used by this JVM so far (all threads), or 0. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
+    }
+
+    /** CPU time used so far by the Knot server(s) this JVM started, or 0. */
+    private static long knotCpuNanos() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("knotd")).orElse(false))
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
     }
 
     /** The 1, 5 and 15 minute load averages (Linux), or "?". */
