@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  * delivered to the mailbox, written to FILE and summarised ({@link JfrSummary}).
  *
  * <p>Run: {@code ./portcullis bench-smtp throughput [--clients 8] [--messages 150] [--rounds 3]
- * [--addresses one|fresh] [--mailboxes 64] [--warm-up-rounds 1] [--profile FILE.jfr [--profile-messages 2400]]}. The messages go to
+ * [--addresses one|fresh] [--mailboxes 64] [--warm-up-rounds 2] [--profile FILE.jfr [--profile-messages 2400]]}. The messages go to
  * {@code --mailboxes} users in turn: James's memory mailbox searches the recipient's whole mailbox at each delivery
  * (to guess the message's thread), so one mailbox filling up during a run would make delivery, not SMTP, the cost. The launcher gives the JVM a hosts file
  * so that James's own blocking reverse lookups of the client (at end of DATA) answer at once on both sides.
@@ -72,7 +72,7 @@ public final class SmtpThroughputBench {
         defaults.put("rounds", "3");
         defaults.put("addresses", "one");
         defaults.put("mailboxes", "64");
-        defaults.put("warm-up-rounds", "1");
+        defaults.put("warm-up-rounds", "2");
         defaults.put("profile", "");
         defaults.put("profile-messages", "2400");
         BenchJames.runAndExit(args, defaults, SmtpThroughputBench::run);
