@@ -55,6 +55,30 @@ public final class QueryNames {
         if (host == null) {
             return Optional.empty();
         }
+        // The Public Suffix List walk (Guava's InternetDomainName: validation, splitting, map lookups per label)
+        // is a measurable share of the SMTP handler's CPU, and the same few names (HELO, reverse name, sender and
+        // From domains) come back mail after mail: remember the answers, bounded (cleared when full).
+        if (host.length() > MEMO_MAX_KEY) {
+            return compute(host);
+        }
+        Optional<String> known = MEMO.get(host);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> r = compute(host);
+        if (MEMO.size() >= MEMO_MAX_ENTRIES) {
+            MEMO.clear();
+        }
+        MEMO.put(host, r);
+        return r;
+    }
+
+    private static final int MEMO_MAX_ENTRIES = 4096;
+    private static final int MEMO_MAX_KEY = 255;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> MEMO =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Optional<String> compute(String host) {
         String h = host.trim().toLowerCase(Locale.ROOT);
         while (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);

@@ -52,7 +52,12 @@ public final class AllowList {
         if (host == null) {
             return false;
         }
-        String h = host.trim().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        // Called for every name a DNS list is asked about: no regular expression here (String.replaceAll compiled
+        // one per call, a measurable share of the SMTP handler's CPU). Drops one trailing dot, as before.
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
         for (String d : domains) {
             if (h.equals(d) || h.endsWith("." + d)) {
                 return true;

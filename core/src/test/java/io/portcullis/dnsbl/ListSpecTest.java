@@ -92,4 +92,19 @@ class ListSpecTest {
         assertThat(QueryNames.registeredDomain("bad..name")).isEmpty();
         assertThat(QueryNames.registeredDomain("x.spamdomain.example")).contains("spamdomain.example");
     }
+
+    @Test
+    void registeredDomainsAreTheSameWhenRememberedAndAfterTheMemoFills() {
+        for (int round = 0; round < 2; round++) {
+            assertThat(QueryNames.registeredDomain("Mail.Example.CO.uk.")).contains("example.co.uk");
+            assertThat(QueryNames.registeredDomain(" co.uk ")).isEmpty();
+            assertThat(QueryNames.registeredDomain("bad..name")).isEmpty();
+        }
+        for (int i = 0; i < 5000; i++) {
+            assertThat(QueryNames.registeredDomain("h" + i + ".d" + i + ".com")).contains("d" + i + ".com");
+        }
+        assertThat(QueryNames.registeredDomain("h1.d1.com")).contains("d1.com");
+        assertThat(QueryNames.registeredDomain("Mail.Example.CO.uk.")).contains("example.co.uk");
+        assertThat(QueryNames.registeredDomain("x".repeat(300) + ".example.com")).isEmpty();
+    }
 }

@@ -69,7 +69,155 @@ public final class BenchJames implements AutoCloseable {
         if (metrics) {
             PortcullisServer.writeMetricsEndpoint(work, "127.0.0.1:0");
         }
-        return new BenchJames(PortcullisServer.start(work), metrics);
+        return new BenchJames(PortcullisServer.start(work, DELIVERED_PROBE), metrics);
+    }
+
+    /**
+     * Starts the same James on a copy of the repository's {@code conf/} with Portcullis entirely removed: no SMTP
+     * handler, every Portcullis matcher and mailet taken out of {@code mailetcontainer.xml} ({@link
+     * #withoutPortcullis}) and the Portcullis Guice extensions out of {@code extensions.properties}. Everything else
+     * (James's own handlers, mailets, processors, spooler threads) is the repository's file, unchanged.
+     *
+     * @param removed receives a description of each element taken out (for the benchmark's output)
+     */
+    static BenchJames startWithoutPortcullis(Path work, List<String> removed) throws Exception {
+        System.setProperty("james.protocols.mdc.hostname", "false");
+        WorkingDirectory.prepare(repository().resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
+        Path mailets = work.resolve("conf/mailetcontainer.xml");
+        String stripped = withoutPortcullis(new String(Files.readAllBytes(mailets), StandardCharsets.UTF_8), removed);
+        Files.write(mailets, stripped.getBytes(StandardCharsets.UTF_8));
+        Path extensions = work.resolve("conf/extensions.properties");
+        if (Files.isRegularFile(extensions)) {
+            List<String> out = new ArrayList<>();
+            for (String line : Files.readAllLines(extensions, StandardCharsets.UTF_8)) {
+                boolean portcullis = !line.trim().startsWith("#") && line.contains("io.portcullis.");
+                if (portcullis) {
+                    removed.add("extensions.properties: " + line.trim());
+                }
+                out.add(portcullis ? "# (removed by the benchmark) " + line : line);
+            }
+            Files.write(extensions, out, StandardCharsets.UTF_8);
+        }
+        String smtp = new String(Files.readAllBytes(work.resolve("conf/smtpserver.xml")), StandardCharsets.UTF_8);
+        if (stripComments(smtp).contains("io.portcullis.")) {
+            throw new IllegalStateException("conf/smtpserver.xml enables Portcullis: cannot run James without it");
+        }
+        return new BenchJames(PortcullisServer.start(work, DELIVERED_PROBE), false);
+    }
+
+    /** Registers {@link Delivered} as a probe of the James under test. */
+    private static final com.google.inject.Module DELIVERED_PROBE = binder -> com.google.inject.multibindings
+            .Multibinder.newSetBinder(binder, org.apache.james.utils.GuiceProbe.class).addBinding()
+            .to(Delivered.class);
+
+    /**
+     * Adds the users {@code bench0..bench(n-1)} of the demo domain, so that a benchmark can spread its mail over n
+     * mailboxes: James's memory mailbox guesses the thread of each new message by searching the user's mailbox,
+     * parsing the headers of every message in it, so a single mailbox that fills up during a run makes delivery
+     * cost grow with the run's length (it would dominate the CPU). Returns their addresses.
+     */
+    List<String> benchUsers(int n) throws Exception {
+        org.apache.james.utils.DataProbeImpl data = server.getProbe(org.apache.james.utils.DataProbeImpl.class);
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String u = "bench" + i + "@" + PortcullisServer.DEMO_DOMAIN;
+            data.addUser(u, "bench-password-" + i);
+            users.add(u);
+        }
+        return users;
+    }
+
+    /** Counts the messages in the users' INBOX and Spam folders: what the mail pipeline has delivered. */
+    public static final class Delivered implements org.apache.james.utils.GuiceProbe {
+        private final org.apache.james.mailbox.MailboxManager mailboxes;
+
+        @javax.inject.Inject
+        public Delivered(org.apache.james.mailbox.MailboxManager mailboxes) {
+            this.mailboxes = mailboxes;
+        }
+
+        long count(List<String> users) throws Exception {
+            long n = 0;
+            for (String address : users) {
+                org.apache.james.core.Username user = org.apache.james.core.Username.of(address);
+                org.apache.james.mailbox.MailboxSession session = mailboxes.createSystemSession(user);
+                for (String folder : new String[] {"INBOX", "Spam"}) {
+                    try {
+                        n += mailboxes.getMailbox(org.apache.james.mailbox.model.MailboxPath.forUser(user, folder),
+                                session).getMessageCount(session);
+                    } catch (org.apache.james.mailbox.exception.MailboxNotFoundException e) {
+                        // not created yet
+                    }
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Messages delivered to these users so far (INBOX and Spam). */
+    long delivered(List<String> users) throws Exception {
+        return server.getProbe(Delivered.class).count(users);
+    }
+
+    /**
+     * Waits until {@code expected} messages are delivered to these users (the spooler has caught up) or
+     * {@code timeoutMs} has passed; returns the {@code System.nanoTime()} when the count was reached, or -1.
+     */
+    long awaitDelivered(List<String> users, long expected, long timeoutMs) throws Exception {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (System.nanoTime() - deadline < 0) {
+            if (delivered(users) >= expected) {
+                return System.nanoTime();
+            }
+            Thread.sleep(20);
+        }
+        return -1;
+    }
+
+    /**
+     * {@code mailetcontainer.xml} with every {@code <mailet>} and {@code <matcher>} element whose {@code class} or
+     * {@code match} names a Portcullis class ({@code io.portcullis.}) removed; comments, James's own mailets and
+     * the processors stay as they are. Fails if a Portcullis class is still referenced outside comments.
+     *
+     * @param removed receives {@code processor: <element ...>} for each element taken out
+     */
+    static String withoutPortcullis(String xml, List<String> removed) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+        List<org.w3c.dom.Element> drop = new ArrayList<>();
+        for (String tag : new String[] {"mailet", "matcher"}) {
+            org.w3c.dom.NodeList nodes = doc.getElementsByTagName(tag);
+            for (int i = 0; i < nodes.getLength(); i++) {
+                org.w3c.dom.Element e = (org.w3c.dom.Element) nodes.item(i);
+                if (e.getAttribute("class").contains("io.portcullis.") || e.getAttribute("match")
+                        .contains("io.portcullis.")) {
+                    drop.add(e);
+                }
+            }
+        }
+        for (org.w3c.dom.Element e : drop) {
+            org.w3c.dom.Node p = e.getParentNode();
+            while (p != null && !(p instanceof org.w3c.dom.Element && "processor".equals(p.getNodeName()))) {
+                p = p.getParentNode();
+            }
+            String processor = p == null ? "?" : ((org.w3c.dom.Element) p).getAttribute("state");
+            removed.add("mailetcontainer.xml, processor " + processor + ": <" + e.getNodeName() + " match=\""
+                    + e.getAttribute("match") + "\" class=\"" + e.getAttribute("class") + "\">");
+            e.getParentNode().removeChild(e);
+        }
+        javax.xml.transform.Transformer t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(w));
+        String out = w.toString();
+        if (stripComments(out).contains("io.portcullis.")) {
+            throw new IllegalStateException("a Portcullis class is still referenced in mailetcontainer.xml");
+        }
+        return out;
+    }
+
+    private static String stripComments(String xml) {
+        return xml.replaceAll("(?s)<!--.*?-->", "");
     }
 
     /** A benchmark's body. */
@@ -155,10 +303,15 @@ public final class BenchJames implements AutoCloseable {
     }
 
     static byte[] message(String token) {
+        return message(token, PortcullisServer.DEMO_USER);
+    }
+
+    /** A conformant message to {@code to}. */
+    static byte[] message(String token, String to) {
         return ("Date: " + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 java.time.ZonedDateTime.now().withNano(0)) + "\r\n"
                 + "From: Alice Example <alice@example.com>\r\n"
-                + "To: Demo <" + PortcullisServer.DEMO_USER + ">\r\n"
+                + "To: Demo <" + to + ">\r\n"
                 + "Subject: Bench " + token + "\r\n"
                 + "Message-ID: <" + token + "@mail.example.com>\r\n"
                 + "\r\n"
