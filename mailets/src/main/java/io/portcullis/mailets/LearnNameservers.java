@@ -4,7 +4,6 @@ import io.portcullis.james.NameserverService;
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.nameservers.LearnedNameservers;
 import io.portcullis.nameservers.NsTargets;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.Multipart;
 import javax.mail.Part;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
@@ -77,7 +75,7 @@ public class LearnNameservers extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(LearnNameservers.class);
     /** Attached messages learned per report at most. */
-    static final int MAX_ATTACHED = 20;
+    static final int MAX_ATTACHED = AttachedMessages.MAX;
 
     private final PortcullisRuntime runtime;
     private volatile LearnedNameservers.Verdict verdict = LearnedNameservers.Verdict.SPAM;
@@ -170,37 +168,17 @@ public class LearnNameservers extends GenericMailet {
      */
     static List<NsTargets> attachedSenders(Part message) {
         List<NsTargets> out = new ArrayList<>();
-        collect(message, out, 0);
+        for (MimeMessage m : AttachedMessages.of(message)) {
+            try {
+                NsTargets t = senders(m);
+                if (!t.isEmpty()) {
+                    out.add(t);
+                }
+            } catch (MessagingException | RuntimeException e) {
+                LOGGER.debug("Portcullis: LearnNameservers skips an unreadable attached message", e);
+            }
+        }
         return out;
-    }
-
-    private static void collect(Part part, List<NsTargets> out, int depth) {
-        if (out.size() >= MAX_ATTACHED || depth > 4) {
-            return;
-        }
-        try {
-            if (depth > 0 && part.isMimeType("message/rfc822")) {
-                Object content = part.getContent();
-                if (content instanceof MimeMessage) {
-                    NsTargets t = senders((MimeMessage) content);
-                    if (!t.isEmpty()) {
-                        out.add(t);
-                    }
-                }
-                return;
-            }
-            if (part.isMimeType("multipart/*")) {
-                Object content = part.getContent();
-                if (content instanceof Multipart) {
-                    Multipart mp = (Multipart) content;
-                    for (int i = 0; i < mp.getCount() && out.size() < MAX_ATTACHED; i++) {
-                        collect(mp.getBodyPart(i), out, depth + 1);
-                    }
-                }
-            }
-        } catch (MessagingException | IOException | RuntimeException e) {
-            LOGGER.debug("Portcullis: LearnNameservers skips an unreadable part", e);
-        }
     }
 
     private static NsTargets senders(MimeMessage m) throws MessagingException {

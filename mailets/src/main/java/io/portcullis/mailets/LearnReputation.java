@@ -7,7 +7,6 @@ import io.portcullis.reputation.Entities;
 import io.portcullis.reputation.Entity;
 import io.portcullis.reputation.Outcome;
 import io.portcullis.verdict.Finding;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.Multipart;
 import javax.mail.Part;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
@@ -59,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public class LearnReputation extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(LearnReputation.class);
-    static final int MAX_ATTACHED = 20;
+    static final int MAX_ATTACHED = AttachedMessages.MAX;
     private static final Pattern BRACKETED = Pattern.compile("\\[(?:IPv6:)?([0-9A-Fa-f:.]+)\\]");
 
     private final PortcullisRuntime runtime;
@@ -182,32 +180,7 @@ public class LearnReputation extends GenericMailet {
 
     /** The {@code message/rfc822} parts of {@code message}, nested multiparts too; at most {@value #MAX_ATTACHED}. */
     static List<MimeMessage> attachedMessages(Part message) {
-        List<MimeMessage> out = new ArrayList<>();
-        collect(message, out, 0);
-        return out;
-    }
-
-    private static void collect(Part part, List<MimeMessage> out, int depth) {
-        if (out.size() >= MAX_ATTACHED || depth > 4) {
-            return;
-        }
-        try {
-            if (depth > 0 && part.isMimeType("message/rfc822")) {
-                Object content = part.getContent();
-                if (content instanceof MimeMessage) {
-                    out.add((MimeMessage) content);
-                }
-                return;
-            }
-            if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart) {
-                Multipart mp = (Multipart) part.getContent();
-                for (int i = 0; i < mp.getCount() && out.size() < MAX_ATTACHED; i++) {
-                    collect(mp.getBodyPart(i), out, depth + 1);
-                }
-            }
-        } catch (MessagingException | IOException | RuntimeException e) {
-            LOGGER.debug("Portcullis: LearnReputation skips an unreadable part", e);
-        }
+        return AttachedMessages.of(message);
     }
 
     /** Mail from local users: SMTP AUTH, an authorised network, or made by a mailet. */
