@@ -44,41 +44,9 @@ class NetworkOwnerIT {
     /** One transaction; returns {first refusal or end-of-DATA reply, milliseconds per step as text, token}. */
     static String[] send(String client) throws Exception {
         String token = MailClients.token();
-        StringBuilder times = new StringBuilder();
         try (SmtpDialog d = SmtpDialog.connect(client, env.smtpPort())) {
-            long s = System.nanoTime();
-            String r = d.greeting();
-            times.append(lap(s));
-            for (String cmd : new String[] {"EHLO client.example.net", "MAIL FROM:<alice@example.com>",
-                "RCPT TO:<" + USER + ">", "DATA"}) {
-                if (!r.startsWith("2") && !r.startsWith("3")) {
-                    return new String[] {r, times.toString(), token};
-                }
-                s = System.nanoTime();
-                r = d.command(cmd);
-                times.append(' ').append(lap(s));
-            }
-            if (!r.startsWith("354")) {
-                return new String[] {r, times.toString(), token};
-            }
-            s = System.nanoTime();
-            r = d.body(MailClients.conformant(token));
-            times.append(' ').append(lap(s));
-            d.command("QUIT");
-            return new String[] {r, times.toString(), token};
+            return d.timedTransaction(USER, token);
         }
-    }
-
-    private static long lap(long since) {
-        return (System.nanoTime() - since) / 1_000_000;
-    }
-
-    private static long total(String times) {
-        long sum = 0;
-        for (String t : times.trim().split(" ")) {
-            sum += Long.parseLong(t);
-        }
-        return sum;
     }
 
     @Test
@@ -96,8 +64,8 @@ class NetworkOwnerIT {
         System.out.println("NetworkOwnerIT: BR       greeting/EHLO/MAIL/RCPT/DATA/body ms " + slow[1]);
         assertThat(clean[0]).startsWith("250");
         assertThat(slow[0]).startsWith("250");
-        assertThat(total(clean[1])).isLessThan(1000);
-        assertThat(total(slow[1])).isGreaterThanOrEqualTo(3L * (DELAY - 50));
+        assertThat(SmtpDialog.total(clean[1])).isLessThan(1000);
+        assertThat(SmtpDialog.total(slow[1])).isGreaterThanOrEqualTo(3L * (DELAY - 50));
     }
 
     @Test
@@ -106,7 +74,7 @@ class NetworkOwnerIT {
         String[] r = send("127.0.0.9");
         System.out.println("NetworkOwnerIT: dead zone greeting/EHLO/MAIL/RCPT/DATA/body ms " + r[1]);
         assertThat(r[0]).startsWith("250");
-        assertThat(total(r[1])).isLessThan(BUDGET + 1000);
+        assertThat(SmtpDialog.total(r[1])).isLessThan(BUDGET + 1000);
         assertThat(relay.questionsDropped()).isPositive();
         assertThat(env.mailbox().await("INBOX", r[2])).as("accepted mail is delivered").isNotNull();
     }

@@ -85,43 +85,11 @@ class OsFingerprintIT {
     /** One transaction from {@code client} (receive buffer {@code rcvbuf}, 0: default); {reply, ms per step, token}. */
     static String[] send(String client, int rcvbuf) throws Exception {
         String token = MailClients.token();
-        StringBuilder times = new StringBuilder();
         InetAddress from = InetAddress.getByName(client);
         try (SmtpDialog d = rcvbuf > 0 ? SmtpDialog.connectWithReceiveBuffer(from, env.smtpPort(), rcvbuf)
                 : SmtpDialog.connect(from, env.smtpPort())) {
-            long s = System.nanoTime();
-            String r = d.greeting();
-            times.append(lap(s));
-            for (String cmd : new String[] {"EHLO client.example.net", "MAIL FROM:<alice@example.com>",
-                "RCPT TO:<" + USER + ">", "DATA"}) {
-                if (!r.startsWith("2") && !r.startsWith("3")) {
-                    return new String[] {r, times.toString(), token};
-                }
-                s = System.nanoTime();
-                r = d.command(cmd);
-                times.append(' ').append(lap(s));
-            }
-            if (!r.startsWith("354")) {
-                return new String[] {r, times.toString(), token};
-            }
-            s = System.nanoTime();
-            r = d.body(MailClients.conformant(token));
-            times.append(' ').append(lap(s));
-            d.command("QUIT");
-            return new String[] {r, times.toString(), token};
+            return d.timedTransaction(USER, token);
         }
-    }
-
-    private static long lap(long since) {
-        return (System.nanoTime() - since) / 1_000_000;
-    }
-
-    private static long total(String times) {
-        long sum = 0;
-        for (String t : times.trim().split(" ")) {
-            sum += Long.parseLong(t);
-        }
-        return sum;
     }
 
     /** The decision log lines so far. */
@@ -180,8 +148,8 @@ class OsFingerprintIT {
         System.out.println("OsFingerprintIT: Win7/8 greeting/EHLO/MAIL/RCPT/DATA/body ms " + win7[1]);
         assertThat(linux[0]).startsWith("250");
         assertThat(win7[0]).startsWith("250");
-        assertThat(total(linux[1])).isLessThan(1000);
-        assertThat(total(win7[1])).isGreaterThanOrEqualTo(3L * (DELAY - 50));
+        assertThat(SmtpDialog.total(linux[1])).isLessThan(1000);
+        assertThat(SmtpDialog.total(win7[1])).isGreaterThanOrEqualTo(3L * (DELAY - 50));
         assertThat(env.mailbox().await("INBOX", linux[2])).as("the Linux client's mail is delivered").isNotNull();
         // Delivered, tagged (score 12 is over the tag threshold 5: the sample pipeline files it as spam), with the OS
         // finding the SMTP handler attached at end of DATA.
@@ -203,7 +171,7 @@ class OsFingerprintIT {
         String[] r = send("127.0.0.24", 8192);
         System.out.println("OsFingerprintIT: p0f dead, XP-looking client greeting/EHLO/MAIL/RCPT/DATA/body ms " + r[1]);
         assertThat(r[0]).startsWith("250");
-        assertThat(total(r[1])).as("no tarpit, no wait for p0f").isLessThan(1000);
+        assertThat(SmtpDialog.total(r[1])).as("no tarpit, no wait for p0f").isLessThan(1000);
         assertThat(env.mailbox().await("INBOX", r[2])).as("accepted mail is delivered").isNotNull();
     }
 }

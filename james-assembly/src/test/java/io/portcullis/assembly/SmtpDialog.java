@@ -124,6 +124,48 @@ final class SmtpDialog implements AutoCloseable {
         return reply();
     }
 
+    /**
+     * Greeting, EHLO, MAIL, RCPT, DATA, a conformant message carrying {@code token}, QUIT, each reply timed; stops at
+     * the first refusal. Returns {first refusal or end-of-DATA reply, milliseconds per step separated by spaces,
+     * token}.
+     */
+    String[] timedTransaction(String rcpt, String token) throws IOException {
+        StringBuilder times = new StringBuilder();
+        long s = System.nanoTime();
+        String r = greeting();
+        times.append(lap(s));
+        for (String cmd : new String[] {"EHLO client.example.net", "MAIL FROM:<alice@example.com>",
+            "RCPT TO:<" + rcpt + ">", "DATA"}) {
+            if (!r.startsWith("2") && !r.startsWith("3")) {
+                return new String[] {r, times.toString(), token};
+            }
+            s = System.nanoTime();
+            r = command(cmd);
+            times.append(' ').append(lap(s));
+        }
+        if (!r.startsWith("354")) {
+            return new String[] {r, times.toString(), token};
+        }
+        s = System.nanoTime();
+        r = body(MailClients.conformant(token));
+        times.append(' ').append(lap(s));
+        command("QUIT");
+        return new String[] {r, times.toString(), token};
+    }
+
+    private static long lap(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /** The sum of the step times of {@link #timedTransaction}. */
+    static long total(String times) {
+        long sum = 0;
+        for (String t : times.trim().split(" ")) {
+            sum += Long.parseLong(t);
+        }
+        return sum;
+    }
+
     static String code(String reply) {
         String[] lines = reply.split("\n");
         return lines[lines.length - 1].substring(0, 3);
