@@ -32,6 +32,10 @@ class SmtpTarpitIT {
 
     /** Milliseconds per step of one lockstep transaction: greeting, EHLO, MAIL, RCPT, DATA, body, QUIT. */
     static long[] transaction(String client) throws Exception {
+        return transaction(client, "client.example.net");
+    }
+
+    static long[] transaction(String client, String helo) throws Exception {
         long[] t = new long[7];
         String token = MailClients.token();
         long t0 = System.nanoTime();
@@ -39,7 +43,7 @@ class SmtpTarpitIT {
             assertThat(d.greeting()).startsWith("220");
             t[0] = lap(t0);
             long s = System.nanoTime();
-            assertThat(d.command("EHLO client.example.net")).startsWith("250");
+            assertThat(d.command("EHLO " + helo)).startsWith("250");
             t[1] = lap(s);
             s = System.nanoTime();
             assertThat(d.command("MAIL FROM:<alice@example.com>")).startsWith("250");
@@ -68,7 +72,8 @@ class SmtpTarpitIT {
     void tarpittedClientWaitsGrowingDelaysCleanClientDoesNot() throws Exception {
         transaction("127.0.0.1"); // warm up
         long[] clean = transaction("127.0.0.1");
-        long[] slow = transaction("127.0.0.2");
+        String helo = "tx-" + MailClients.token().toLowerCase(java.util.Locale.ROOT) + ".example.net";
+        long[] slow = transaction("127.0.0.2", helo);
         System.out.println("SmtpTarpitIT: clean  greeting/EHLO/MAIL/RCPT/DATA/body/QUIT ms " + Arrays.toString(clean));
         System.out.println("SmtpTarpitIT: tarpit greeting/EHLO/MAIL/RCPT/DATA/body/QUIT ms " + Arrays.toString(slow));
         assertThat(Arrays.stream(clean).sum()).isLessThan(1000);
@@ -77,6 +82,10 @@ class SmtpTarpitIT {
         assertThat(slow[3]).isGreaterThanOrEqualTo(DELAY - 50);
         assertThat(slow[4]).isGreaterThanOrEqualTo(Math.min(MAX, DELAY + STEP) - 50);
         assertThat(slow[6]).isGreaterThanOrEqualTo(MAX - 50).isLessThan(MAX + 1000);
+        // One tarpit decision for that connection, logged at the stage its lists answered.
+        String line = env.awaitDecision(JamesLog.field("helo", helo), JamesLog.field("action", "tarpit"));
+        assertThat(line).contains(JamesLog.field("client", "127.0.0.2")).contains(JamesLog.field("rule", "bl"))
+                .containsPattern("\"stage\": \"(connect|helo|mail)\"");
     }
 
     @Test
@@ -107,6 +116,9 @@ class SmtpTarpitIT {
         for (int i = 0; i < 10; i++) {
             idle.add(Arrays.stream(transaction("127.0.0.1")).sum());
         }
+        // The tarpit count is JVM-wide: wait until the connections of earlier tests have ended (a close is seen when
+        // the connection's last delay ends, at most MAX ms after it), so that every one counted next is ours.
+        awaitTarpitted(n0 -> n0 == 0, "no tarpitted connection left from earlier tests");
         int threadsBefore = Thread.activeCount();
         List<SmtpDialog> held = new ArrayList<>();
         try {
@@ -117,8 +129,8 @@ class SmtpTarpitIT {
                 d.command("EHLO tarpit.example.net");
                 d.write("NOOP\r\n"); // answered, then the connection is paused
             }
-            Thread.sleep(500);
-            int tarpitted = PortcullisSmtpHandler.tarpittedNow();
+            // every one of them is tarpitted once its EHLO's lists answered (no sleep: as soon as the count is there)
+            int tarpitted = awaitTarpitted(t -> t >= n, n + " connections tarpitted");
             int threadsHeld = Thread.activeCount();
             List<Long> loaded = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -128,7 +140,7 @@ class SmtpTarpitIT {
             System.out.println("SmtpTarpitIT: " + n + " connections, tarpitted now " + tarpitted + "; clean tx ms idle "
                     + median(idle) + " (" + idle + ") vs loaded " + median(loaded) + " (" + loaded + "); JVM threads "
                     + threadsBefore + " -> " + threadsHeld + " " + groups + "; " + PortcullisSmtpHandler.stats());
-            assertThat(tarpitted).isGreaterThanOrEqualTo(n / 2);
+            assertThat(tarpitted).as("connections tarpitted now").isEqualTo(n);
             assertThat(threadsHeld - threadsBefore).isLessThan(20);
             assertThat(median(loaded)).isLessThan(Math.max(200, median(idle) * 3));
         } finally {
@@ -136,6 +148,18 @@ class SmtpTarpitIT {
                 d.close();
             }
         }
+    }
+
+    /** Polls the handler's count of tarpitted connections (10 s at most) until {@code done}; returns the count. */
+    static int awaitTarpitted(java.util.function.IntPredicate done, String what) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        int now = PortcullisSmtpHandler.tarpittedNow();
+        while (!done.test(now) && System.nanoTime() < end) {
+            Thread.sleep(20);
+            now = PortcullisSmtpHandler.tarpittedNow();
+        }
+        assertThat(done.test(now)).as(what + " (tarpitted now: " + now + ")").isTrue();
+        return now;
     }
 
     static long median(List<Long> xs) {
