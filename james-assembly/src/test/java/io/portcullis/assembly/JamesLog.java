@@ -108,16 +108,21 @@ final class JamesLog implements AutoCloseable {
      * lines when there is none or more than one.
      */
     static String awaitDecision(Path james, String... parts) throws Exception {
+        return awaitDecisions(james, 1, parts).get(0);
+    }
+
+    /** As {@link #awaitDecision}, for exactly {@code count} lines (in the order written). */
+    static List<String> awaitDecisions(Path james, int count, String... parts) throws Exception {
         long end = System.nanoTime() + 15_000_000_000L;
         List<String> lines = decisionLines(james);
-        while (matching(lines, parts).isEmpty() && System.nanoTime() < end) {
+        while (matching(lines, parts).size() < count && System.nanoTime() < end) {
             Thread.sleep(50);
             lines = decisionLines(james);
         }
         List<String> hits = matching(lines, parts);
         assertThat(hits).as("decision lines with %s among:\n%s", List.of(parts), String.join("\n", lines))
-                .hasSize(1);
-        return hits.get(0);
+                .hasSize(count);
+        return hits;
     }
 
     /** {@code "key": "value"}, as the decision log writes a string field. */

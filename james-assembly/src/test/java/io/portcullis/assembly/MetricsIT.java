@@ -89,7 +89,8 @@ class MetricsIT {
             assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("550 5.7.1");
         }
 
-        // A tarpitted connection held: after its EHLO reply, its next read waits DELAY ms. The two gauges count
+        // A tarpitted connection held: its lists have answered by the RCPT reply at the latest (the decision at RCPT
+        // waits for them), so from then on its next read waits DELAY ms. The two gauges count
         // connections of the whole JVM (earlier test classes' may still be ending), so they are compared with a
         // scrape just before, and must come back down once the held connection has ended.
         String beforeHeld = scrape(webAdminPort);
@@ -99,8 +100,19 @@ class MetricsIT {
         try (SmtpDialog held = SmtpDialog.connect("127.0.0.4", smtpPort)) {
             assertThat(held.greeting()).startsWith("220");
             assertThat(held.command("EHLO client.example.net")).startsWith("250");
-            during = scrape(webAdminPort);
             assertThat(held.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            assertThat(held.command("RCPT TO:<" + USER + ">")).startsWith("250");
+            // the next line is held for DELAY ms: scrape (a few times, in case the line has not arrived yet) meanwhile
+            held.write("RSET\r\n");
+            long until = System.nanoTime() + (DELAY - 300) * 1_000_000L;
+            during = scrape(webAdminPort);
+            while ((valueOf(during, "portcullis_tarpit_connections") < tarpitBefore + 1
+                    || valueOf(during, "portcullis_smtp_paused_connections") < pausedBefore + 1)
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+                during = scrape(webAdminPort);
+            }
+            assertThat(held.reply()).startsWith("250");
         }
         assertThat(valueOf(during, "portcullis_tarpit_connections")).isGreaterThanOrEqualTo(tarpitBefore + 1);
         assertThat(valueOf(during, "portcullis_smtp_paused_connections")).isGreaterThanOrEqualTo(pausedBefore + 1);
