@@ -102,6 +102,7 @@ final class TestJames {
 
     /** Prepares the working directory and starts James. */
     GuiceJamesServer start() throws Exception {
+        ItHosts.ensure();
         WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), dir, "127.0.0.1:0", "127.0.0.1:0", null);
         if (smtpHandler) {
             assertThat(WorkingDirectory.enableSmtpHandler(dir)).as("the SMTP handler line in smtpserver.xml").isTrue();
