@@ -146,6 +146,7 @@ class DnsblKnotTest {
 
     @Test
     void timeoutIsUnknownAndDoesNotDelayOtherLists() throws Exception {
+        int droppedBefore = proxy.questionsDropped();
         long start = System.nanoTime();
         List<ListResult> r = new DnsblChecker(dns, List.of(ListSpec.parse("timeout.test"), ListSpec.parse("bl.test")), null)
                 .check(DnsblTargets.builder().address(Identity.CLIENT_IP, InetAddress.getByName("127.0.0.2")).build())
@@ -154,7 +155,8 @@ class DnsblKnotTest {
         assertThat(r.get(0).status()).isEqualTo(ListStatus.UNKNOWN);
         assertThat(r.get(0).reason()).contains("TIMEOUT");
         assertThat(r.get(1).status()).isEqualTo(ListStatus.LISTED);
-        assertThat(proxy.questionsDropped()).isPositive();
+        assertThat(proxy.questionsDropped()).as("questions this test sent to the zone that never answers")
+                .isGreaterThan(droppedBefore);
         // bounded by the query timeout (400 ms) plus scheduling slack, not by a resolver default of seconds
         assertThat(ms).isLessThan(2_500);
     }

@@ -37,6 +37,7 @@ class HeaderRuleSettingsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow") // 16,000 checks: left out of mutation testing (it adds no kill)
     void checkerIsUsableFromManyThreads() throws Exception {
         HeaderChecker c = new HeaderChecker(HeaderRuleSettings.defaults());
         byte[] raw = Msg.good().remove("From").bytes();

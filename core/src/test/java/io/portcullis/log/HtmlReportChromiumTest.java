@@ -3,7 +3,6 @@ package io.portcullis.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,32 +12,38 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
+import io.portcullis.testing.Strict;
 
 /**
  * Opens the HTML report (over the golden test's lines) in a real headless browser, Debian's chromium, and checks the
  * screenshot: not blank, and the charts' bar colours are drawn (so the inline SVG rendered). Skipped when
- * {@code /usr/bin/chromium} is absent ({@code apt-get install -y chromium}). The screenshot is kept as
+ * {@code chromium} is not on the PATH ({@code apt-get install -y chromium}); in strict mode ({@code .ci/run}) that
+ * fails instead ({@link Strict}). The screenshot is kept as
  * {@code core/target/report-2026-11-26.png} to look at.
  */
-@EnabledIf("chromiumPresent")
 class HtmlReportChromiumTest {
-    static final String CHROMIUM = "/usr/bin/chromium";
-
-    static boolean chromiumPresent() {
-        return new File(CHROMIUM).canExecute();
+    /** The chromium executable (skipped, or in strict mode failed, when there is none). */
+    private static String chromium() {
+        java.util.Optional<Path> chromium = Strict.command("chromium");
+        Strict.require(chromium.isPresent(), "chromium (headless browser)",
+                "apt-get install -y --no-install-recommends chromium; .ci/run installs it");
+        return chromium.get().toString();
     }
 
     @Test
     void headlessChromiumRendersTheCharts(@TempDir Path tmp) throws Exception {
+        java.util.Optional<Path> chromium = Strict.command("chromium");
+        Strict.require(chromium.isPresent(), "chromium (headless browser)",
+                "apt-get install -y --no-install-recommends chromium; .ci/run installs it");
+        String browser = chromium.get().toString();
         Path root = DecisionReportTest.resource("report");
         LocalDate day = LocalDate.parse("2026-11-26");
         String html = new DecisionReport(day, day).read(root.resolve("mx1")).read(root.resolve("mx2")).renderHtml();
         Path page = tmp.resolve("report.html");
         Files.write(page, html.getBytes(StandardCharsets.UTF_8));
         Path png = tmp.resolve("report.png");
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+        List<String> cmd = new ArrayList<>(List.of(browser, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--hide-scrollbars", "--user-data-dir=" + tmp.resolve("profile"), "--screenshot=" + png,
                 "--window-size=1200,1600", page.toUri().toString()));
@@ -124,7 +129,7 @@ class HtmlReportChromiumTest {
         Path page = tmp.resolve("long.html");
         Files.write(page, html.getBytes(StandardCharsets.UTF_8));
         Path dom = tmp.resolve("dom.html");
-        Process p = new ProcessBuilder(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+        Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--user-data-dir=" + tmp.resolve("profile"), "--window-size=1200,1600", "--dump-dom",
                 page.toUri().toString()).redirectError(tmp.resolve("chromium.log").toFile())

@@ -189,6 +189,7 @@ class NameserverKnotTest {
 
     @Test
     void timeoutsAreUnknownNeverAHit() throws Exception {
+        int droppedBefore = proxy.questionsDropped();
         long t0 = System.nanoTime();
         NameserverReport walk = check(NsTargets.builder().mailFrom("x.slow.test").fromHeader("halfslow.test").build());
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -201,7 +202,8 @@ class NameserverKnotTest {
         assertThat(walk.status()).isEqualTo(NsStatus.UNKNOWN);
         assertThat(walk.findings()).isEmpty();
         assertThat(ms).as("questions run in parallel, each bounded by the DNS timeout (asked once)").isLessThan(3000);
-        assertThat(proxy.questionsDropped()).isPositive();
+        assertThat(proxy.questionsDropped()).as("questions this test sent to the zone that never answers")
+                .isGreaterThan(droppedBefore);
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.portcullis.nameservers;
 
 import io.portcullis.testing.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.portcullis.dns.DnsClient;
 import io.portcullis.dns.DnsSettings;
@@ -219,8 +218,7 @@ class NameserverLearningTest {
 
     @Test
     void twoNodesShareLearnedStateThroughRedis() throws Exception {
-        assumeTrue(RedisServer.isInstalled(), "redis-server is not installed "
-                + "(apt-get install -y --no-install-recommends redis-server); skipping the shared-store test");
+        RedisServer.requireInstalled();
         try (RedisServer redis = RedisServer.start(tmp);
                 StateStore nodeA = new RedisStateStore(redis.uri(), Duration.ofDays(30));
                 StateStore nodeB = new RedisStateStore(redis.uri(), Duration.ofDays(30))) {

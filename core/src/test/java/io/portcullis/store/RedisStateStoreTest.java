@@ -2,7 +2,6 @@ package io.portcullis.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.portcullis.testing.RedisServer;
 import java.net.InetAddress;
@@ -26,8 +25,7 @@ class RedisStateStoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(RedisServer.isInstalled(), "redis-server is not installed "
-                + "(apt-get install -y --no-install-recommends redis-server); skipping the Redis store tests");
+        RedisServer.requireInstalled();
         redis = RedisServer.start(tmp);
     }
 

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.xbill.DNS.Type;
  * SERVFAIL for every name in it. Stop it with {@link #close()}.
  */
 public final class KnotServer implements AutoCloseable {
-    private static final String KNOTD = "/usr/sbin/knotd";
 
     private final Process process;
     private final InetSocketAddress address;
@@ -49,10 +47,7 @@ public final class KnotServer implements AutoCloseable {
     }
 
     public static KnotServer start(Path workDir, Map<String, String> zones) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Paths.get(KNOTD))) {
-            throw new IllegalStateException("knotd not found at " + KNOTD
-                    + ": install Knot DNS (apt-get install -y --no-install-recommends knot); .ci/run does this");
-        }
+        ChildServers.executable("knotd", "knot");
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = ChildServers.freeLoopbackPort();
@@ -89,8 +84,8 @@ public final class KnotServer implements AutoCloseable {
         }
         Path confFile = dir.resolve("knot.conf");
         Files.write(confFile, conf.toString().getBytes(StandardCharsets.UTF_8));
-        Process p = new ProcessBuilder(KNOTD, "-c", confFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("knot.log").toFile()).start();
+        Process p = ChildServers.start(new ProcessBuilder(ChildServers.executable("knotd", "knot"), "-c",
+                confFile.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("knot.log").toFile()));
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         String probeZone = zones.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey)
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("need at least one zone with a file"));

@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,9 +16,6 @@ import java.util.concurrent.TimeUnit;
  * process on a free loopback port, without persistence. Stop it with {@link #close()}.
  */
 public final class RedisServer implements AutoCloseable {
-    /** Where Debian installs the server. */
-    public static final String REDIS_SERVER = "/usr/bin/redis-server";
-
     private final Process process;
     private final int port;
     private final Path dir;
@@ -30,16 +26,19 @@ public final class RedisServer implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** True when redis-server is installed (tests use this for an assumption with a clear message). */
+    /** True when redis-server is installed: found as {@code command -v redis-server} finds it, as {@code .ci/run} does. */
     public static boolean isInstalled() {
-        return Files.isExecutable(Paths.get(REDIS_SERVER));
+        return Strict.command("redis-server").isPresent();
+    }
+
+    /** Skips the calling test when redis-server is missing, or fails it in strict mode ({@link Strict}). */
+    public static void requireInstalled() {
+        Strict.require(isInstalled(), "redis-server",
+                "apt-get install -y --no-install-recommends redis-server; .ci/run installs it");
     }
 
     public static RedisServer start(Path workDir) throws IOException, InterruptedException {
-        if (!isInstalled()) {
-            throw new IllegalStateException("redis-server not found at " + REDIS_SERVER
-                    + ": install it (apt-get install -y --no-install-recommends redis-server); .ci/run does this");
-        }
+        ChildServers.executable("redis-server", "redis-server");
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = ChildServers.freeLoopbackPort();
@@ -55,9 +54,10 @@ public final class RedisServer implements AutoCloseable {
     private static RedisServer startOn(Path dir, int port) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path log = dir.resolve("redis.log");
-        Process p = new ProcessBuilder(REDIS_SERVER, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        Process p = ChildServers.start(new ProcessBuilder(ChildServers.executable("redis-server", "redis-server"),
+                "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {

@@ -263,6 +263,22 @@ class DecisionLogIT {
             assertThat(count(lines, "\"stage\": \"pipeline\"", "\"client\": \"127.0.0.4\"",
                     "\"action\": \"tarpit\"", "\"reason\": \"remember\"", "\"rule\": \"dyn\"")).isEqualTo(1);
             assertThat(count(lines, "\"reason\": \"remember\"")).isEqualTo(1);
+            // Remembered means something only if the next connection is tarpitted: its replies are delayed (the
+            // default smtp.tarpit.delay-ms, 2 s, from the first reply after the memory answered) and logged.
+            try (SmtpDialog d = SmtpDialog.connect("127.0.0.4", port)) {
+                assertThat(d.greeting()).startsWith("220");
+                assertThat(d.command("EHLO client.example.net")).startsWith("250");
+                long t0 = System.nanoTime();
+                assertThat(d.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+                assertThat(d.command("RCPT TO:<" + USER + ">")).startsWith("250");
+                long delayed = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(delayed).as("MAIL and RCPT of the remembered client, ms").isGreaterThanOrEqualTo(1_900);
+            }
+            lines = awaitLine(log, l -> l.contains("\"client\": \"127.0.0.4\"") && l.contains("\"action\": \"tarpit\"")
+                    && !l.contains("\"stage\": \"pipeline\""));
+            assertThat(lines.stream().filter(l -> l.contains("\"client\": \"127.0.0.4\"")
+                    && l.contains("\"action\": \"tarpit\"") && !l.contains("\"stage\": \"pipeline\"")))
+                    .as("an SMTP-stage tarpit decision for the remembered client").hasSize(1);
 
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             String report = new DecisionReport(today.minusDays(1), today).read(log).render();

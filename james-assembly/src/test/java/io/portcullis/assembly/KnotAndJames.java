@@ -31,6 +31,7 @@ final class KnotAndJames implements BeforeAllCallback, AfterAllCallback {
     private Path work;
     private KnotServer knot;
     private GuiceJamesServer server;
+    private JamesLog log;
 
     KnotAndJames(List<String> zones, Setup setup) {
         this.zones = zones;
@@ -41,12 +42,29 @@ final class KnotAndJames implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         work = Files.createTempDirectory("portcullis-it-");
         knot = KnotServer.start(work, KnotServer.zonesFromClasspath(zones.toArray(new String[0])));
+        log = JamesLog.capture();
         server = setup.configure(TestJames.in(work.resolve("james")), knot).start();
     }
 
+    /**
+     * Stops James and Knot; fails the class if, while it ran, the Portcullis SMTP side logged that a hook failed.
+     */
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
         try {
+            if (log != null && server != null) {
+                log.assertNoHookFailure();
+            }
+        } finally {
+            stopAll();
+        }
+    }
+
+    private void stopAll() throws IOException {
+        try {
+            if (log != null) {
+                log.close();
+            }
             if (server != null) {
                 server.stop();
             }
@@ -71,6 +89,18 @@ final class KnotAndJames implements BeforeAllCallback, AfterAllCallback {
     /** The demo user's mailbox over IMAP. */
     ImapMailbox mailbox() {
         return TestJames.demoMailbox(server);
+    }
+
+    /** James's log and decision log, captured since before James started. */
+    JamesLog log() {
+        return log;
+    }
+
+    /**
+     * Waits for exactly one line of this James's decision log containing every one of {@code parts} and returns it.
+     */
+    String awaitDecision(String... parts) throws Exception {
+        return JamesLog.awaitDecision(james(), parts);
     }
 
     KnotServer knot() {

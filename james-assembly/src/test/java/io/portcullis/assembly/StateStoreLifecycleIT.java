@@ -7,7 +7,7 @@ import io.portcullis.store.JournalStateStore;
 import io.portcullis.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import io.portcullis.testing.KnotServer;
 import org.apache.james.GuiceJamesServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,13 +23,13 @@ class StateStoreLifecycleIT {
 
     @Test
     void storeIsOpenedUnderTheWorkingDirectoryAndClosedWhenJamesStops() throws Exception {
-        Path repo = TestPaths.repository();
-        WorkingDirectory.prepare(repo.resolve("conf"), work.resolve("james"), "127.0.0.1:0", "127.0.0.1:0", null);
-        WorkingDirectory.appendProperties(work.resolve("james"), "added by StateStoreLifecycleIT",
-                // offline: nothing listens on 127.0.0.1:9 (the sample's dns.servers = system would ask the host's)
-                List.of("nameservers.enabled = true", "dns.servers = 127.0.0.1:9"));
         Path state = work.resolve("james/var/portcullis/state");
-        GuiceJamesServer server = PortcullisServer.start(work.resolve("james"));
+        // Hermetic: no sample (Spamhaus) list, DNS to a test Knot rather than the host's resolver.
+        GuiceJamesServer server;
+        try (KnotServer knot = KnotServer.start(work, KnotServer.zonesFromClasspath("test"))) {
+            server = TestJames.in(work.resolve("james")).dropSampleLists().dns(knot.hostPort())
+                    .properties("nameservers.enabled = true").start();
+        }
         try {
             assertThat(Files.isDirectory(state)).isTrue();
             assertThatThrownBy(() -> JournalStateStore.open(state, JournalStateStore.Options.DEFAULTS))

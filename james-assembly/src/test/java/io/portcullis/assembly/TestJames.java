@@ -116,6 +116,7 @@ final class TestJames {
 
     /** Prepares the working directory and starts James. */
     GuiceJamesServer start() throws Exception {
+        ItHosts.ensure();
         WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), dir, smtpBind, "127.0.0.1:0", null);
         if (smtpHandler) {
             assertThat(WorkingDirectory.enableSmtpHandler(dir)).as("the SMTP handler line in smtpserver.xml").isTrue();

@@ -55,7 +55,6 @@ public final class BenchJames implements AutoCloseable {
     /** As {@link #start(Path, List, List)}; with {@code metrics}, WebAdmin's Prometheus route on a free loopback port. */
     public static BenchJames start(Path work, List<String> handlers, List<String> properties, boolean metrics)
             throws Exception {
-        System.setProperty("james.protocols.mdc.hostname", "false");
         WorkingDirectory.prepare(repository().resolve("conf"), work, "127.0.0.1:0", "127.0.0.1:0", null);
         Path smtpXml = work.resolve("conf/smtpserver.xml");
         String xml = new String(Files.readAllBytes(smtpXml), StandardCharsets.UTF_8);

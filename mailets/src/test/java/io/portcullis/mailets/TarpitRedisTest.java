@@ -1,7 +1,6 @@
 package io.portcullis.mailets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.SmtpSettings;
@@ -31,7 +30,7 @@ class TarpitRedisTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        assumeTrue(RedisServer.isInstalled(), "redis-server is not installed (apt-get install redis-server)");
+        RedisServer.requireInstalled();
         redis = RedisServer.start(tmp);
     }
 

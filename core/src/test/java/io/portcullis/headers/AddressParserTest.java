@@ -1,0 +1,72 @@
+package io.portcullis.headers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** RFC 5322 3.4 address lists, case by case: the mailboxes and groups found, or the error named. */
+class AddressParserTest {
+    private static String mailboxes(AddressList l) {
+        return l.mailboxes().stream().map(m -> m.displayName + "/" + m.localPart + "/" + m.domain)
+                .collect(Collectors.joining(" + "));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            // value | mailboxes (display/local/domain) | groups
+            "alice@example.com|/alice/example.com|0",
+            "Alice <alice@example.com>|Alice/alice/example.com|0",
+            "Alice Cooper <a.b@example.com>|Alice Cooper/a.b/example.com|0",
+            "\"Doe, John\" <john@example.com>, bob@example.org|\"Doe, John\"/john/example.com + /bob/example.org|0",
+            "<@route.example,@r2.example:user@example.com>|/user/example.com|0",
+            "undisclosed-recipients:;|``|1",
+            "team: a@x.example, b@y.example;|/a/x.example + /b/y.example|1",
+            "team: a@x.example,, b@y.example;, c@z.example|/a/x.example + /b/y.example + /c/z.example|1",
+            ",, a@x.example ,|/a/x.example|0",
+            "user@[192.0.2.1]|/user/[192.0.2.1]|0",
+            "\"quoted local\"@example.com|/\"quoted local\"/example.com|0",
+            "(comment) a@b.example (more)|/a/b.example|0",
+    })
+    void valid(String value, String expected, int groups) {
+        AddressList l = AddressParser.parse(value);
+        assertThat(l.error()).as(value).isNull();
+        assertThat(l.valid()).isTrue();
+        assertThat(mailboxes(l)).isEqualTo(expected == null ? "" : expected);
+        assertThat(l.groups()).isEqualTo(groups);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "winner|'winner' is not an address (no '@')",
+            "``|no address",
+            ",,|no address",
+            ". Bad <a@b.example>|display name starts with '.'",
+            "<@route.example user@b.example>|bad source route",
+            "<@:user@b.example>|bad route domain",
+            "Name <>|empty address '<>'",
+            "<@b.example>|bad source route",
+            "<.a@b.example>|bad local part",
+            "<alice>|no '@' in address <alice>",
+            "<a@>|bad or missing domain in <a@...>",
+            "<a@b.example|missing '>'",
+            "<a@b.example c>|unexpected 'c' inside <...>",
+            ": a@b.example;|group without a name",
+            "team: a@b.example|group not terminated by ';'",
+            "team: a@b.example c;|unexpected 'c' in group",
+            "@b.example|no local part before '@'",
+            "a..b@c.example|bad local part 'a..b'",
+            "a@|bad or missing domain after 'a@'",
+            "a@b@c|more than one '@' in a@b",
+            "a@b.example c@d.example|unexpected 'c' after an address",
+            "Name >|'>' without '<'",
+            "; a@b|unexpected ';'",
+            "a@b..c|bad or missing domain after 'a@'",
+    })
+    void invalid(String value, String error) {
+        AddressList l = AddressParser.parse(value);
+        assertThat(l.valid()).isFalse();
+        assertThat(l.error()).isEqualTo(error);
+    }
+}
