@@ -74,6 +74,7 @@ public final class SmtpThroughputBench {
         defaults.put("mailboxes", "64");
         defaults.put("warm-up-rounds", "2");
         defaults.put("profile", "");
+        defaults.put("os", "off");
         defaults.put("profile-messages", "2400");
         BenchJames.runAndExit(args, defaults, SmtpThroughputBench::run);
     }
@@ -130,6 +131,10 @@ public final class SmtpThroughputBench {
                     clients, perClient, fresh ? "fresh per connection (127.N.x.y: cold DNS every time)"
                             : "127.0.0.1 only (DNS answers cached after the first connection)",
                     knot.hostPort(), rounds, Runtime.getRuntime().availableProcessors(), loadAverage());
+            if (o.get("os").equals("compare")) {
+                compareOs(o, props, tmp, clients, perClient, rounds, warmUpRounds, fresh);
+                return;
+            }
             List<String> removed = new ArrayList<>();
             List<Run> plain = new ArrayList<>();
             List<Run> full = new ArrayList<>();
@@ -169,6 +174,53 @@ public final class SmtpThroughputBench {
     }
 
     private static void report(List<Run> plain, List<Run> full) {
+        report(plain, full, "without Portcullis", "full chain");
+    }
+
+    /**
+     * {@code --os compare}: the full chain with the OS fingerprint check off (A) vs on (B), p0f 3 running on
+     * {@code lo} and watching James's SMTP port (needs root and Debian's {@code p0f}); same rounds, alternation and
+     * figures as the main comparison. The OS policy scores nothing here ({@code os.match.none} matches no OS), so
+     * both sides take the same path through the decision: the difference is the p0f query at connect.
+     */
+    private static void compareOs(Map<String, String> o, List<String> props, Path tmp, int clients, int perClient,
+            int rounds, int warmUpRounds, boolean fresh) throws Exception {
+        System.out.printf("SMTP throughput: full chain with the OS fingerprint check (p0f) off vs on; %d clients x %d "
+                + "messages, %d rounds alternating; load average %s%n", clients, perClient, rounds, loadAverage());
+        List<Run> off = new ArrayList<>();
+        List<Run> on = new ArrayList<>();
+        int net = 10;
+        for (int round = -warmUpRounds; round < rounds; round++) {
+            List<Run> offRuns = round < 0 ? new ArrayList<>() : off;
+            List<Run> onRuns = round < 0 ? new ArrayList<>() : on;
+            for (int side = 0; side < 2; side++) {
+                boolean osOn = Math.floorMod(side + round, 2) == 1;
+                Path work = tmp.resolve((osOn ? "os-on" : "os-off") + (round + warmUpRounds));
+                Path p0fDir = Files.createDirectories(work.resolve("p0f"));
+                List<String> sideProps = new ArrayList<>(props);
+                if (osOn) {
+                    sideProps.add("os.enabled = true");
+                    sideProps.add("os.socket = " + p0fDir.resolve("p0f.sock"));
+                    sideProps.add("os.match.none = NoSuchOperatingSystem*");
+                }
+                try (BenchJames james = BenchJames.start(work, List.of(BenchJames.SMTP_HANDLER), sideProps)) {
+                    if (osOn) {
+                        try (io.portcullis.testing.P0fDaemon p0f = io.portcullis.testing.P0fDaemon.startOrSkip(p0fDir,
+                                "tcp dst port " + james.port, null)) {
+                            onRuns.add(measure("full chain, OS check on", james, clients, perClient, fresh, net++,
+                                    true));
+                        }
+                    } else {
+                        offRuns.add(measure("full chain, OS check off", james, clients, perClient, fresh, net++,
+                                true));
+                    }
+                }
+            }
+        }
+        report(off, on, "OS check off", "OS check on");
+    }
+
+    private static void report(List<Run> plain, List<Run> full, String a, String b) {
         System.out.println();
         System.out.println("round | without: msg/s  median ms | full: msg/s  median ms | ratio   | latency added "
                 + "| delivered msg/s without / full: ratio");
@@ -187,15 +239,15 @@ public final class SmtpThroughputBench {
         for (int i = 0; i < full.size(); i++) {
             ratios.add(full.get(i).rate / plain.get(i).rate);
         }
-        System.out.printf("median of %d rounds: without Portcullis %.1f msg/s, full chain %.1f msg/s: %.1f %% "
-                + "(target >= 90 %%); median of the rounds' ratios %.1f %%%n", full.size(), pr, fr, 100 * fr / pr,
+        System.out.printf("median of %d rounds: %s %.1f msg/s, %s %.1f msg/s: %.1f %% "
+                + "(target >= 90 %%); median of the rounds' ratios %.1f %%%n", full.size(), a, pr, b, fr, 100 * fr / pr,
                 100 * BenchJames.median(ratios));
         double pd = median(plain, r -> r.deliveredRate);
         double fd = median(full, r -> r.deliveredRate);
         System.out.printf("delivered to the mailbox (until the spooler caught up), median of rounds: without %.1f "
                 + "msg/s, full chain %.1f msg/s: %.1f %%%n", pd, fd, 100 * fd / pd);
-        System.out.printf("median per-message latency: without %.2f ms, full %.2f ms: latency added %+.2f ms "
-                + "(target <= 2 ms)%n", pl, fl, fl - pl);
+        System.out.printf("median per-message latency: %s %.2f ms, %s %.2f ms: latency added %+.2f ms "
+                + "(target <= 2 ms)%n", a, pl, b, fl, fl - pl);
         double pc = median(plain, r -> r.cpuMs);
         double fc = median(full, r -> r.cpuMs);
         double pk = median(plain, r -> r.knotCpuMs);
