@@ -209,6 +209,9 @@ public final class SmtpThroughputBench {
                                 "tcp dst port " + james.port, null)) {
                             onRuns.add(measure("full chain, OS check on", james, clients, perClient, fresh, net++,
                                     true));
+                            String log = p0f.logText();
+                            System.out.printf("    p0f saw %d SYNs of clients (its log)%n",
+                                    log.split("subj=cli", -1).length - 1);
                         }
                     } else {
                         offRuns.add(measure("full chain, OS check off", james, clients, perClient, fresh, net++,
