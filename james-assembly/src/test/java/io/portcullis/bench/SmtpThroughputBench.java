@@ -211,7 +211,7 @@ public final class SmtpThroughputBench {
                                     true));
                             String log = p0f.logText();
                             System.out.printf("    p0f saw %d SYNs of clients (its log)%n",
-                                    log.split("mod=syn|", -1).length - 1);
+                                    log.split(java.util.regex.Pattern.quote("mod=syn|"), -1).length - 1);
                         }
                     } else {
                         offRuns.add(measure("full chain, OS check off", james, clients, perClient, fresh, net++,
