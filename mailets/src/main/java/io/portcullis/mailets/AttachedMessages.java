@@ -3,6 +3,9 @@ package io.portcullis.mailets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
 import javax.mail.MessagingException;
 import javax.mail.Multipart;
 import javax.mail.Part;
@@ -54,6 +57,24 @@ final class AttachedMessages {
             }
         } catch (MessagingException | IOException | RuntimeException e) {
             LOGGER.debug("Portcullis: an unreadable part of a report is skipped", e);
+        }
+    }
+
+    /** The domain of the first address of a header value, if any. */
+    static Optional<String> domainOf(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            InternetAddress[] a = InternetAddress.parseHeader(header, false);
+            if (a.length == 0 || a[0].getAddress() == null) {
+                return Optional.empty();
+            }
+            String address = a[0].getAddress();
+            int at = address.lastIndexOf('@');
+            return at > 0 && at < address.length() - 1 ? Optional.of(address.substring(at + 1)) : Optional.empty();
+        } catch (AddressException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 }

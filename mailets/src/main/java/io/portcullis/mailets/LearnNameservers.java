@@ -12,8 +12,6 @@ import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.Part;
-import javax.mail.internet.AddressException;
-import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.core.Domain;
 import org.apache.mailet.Attribute;
@@ -183,28 +181,11 @@ public class LearnNameservers extends GenericMailet {
 
     private static NsTargets senders(MimeMessage m) throws MessagingException {
         NsTargets.Builder b = NsTargets.builder();
-        domainOf(m.getHeader("Return-Path", ",")).ifPresent(b::mailFrom);
-        domainOf(m.getHeader("From", ",")).ifPresent(b::fromHeader);
+        AttachedMessages.domainOf(m.getHeader("Return-Path", ",")).ifPresent(b::mailFrom);
+        AttachedMessages.domainOf(m.getHeader("From", ",")).ifPresent(b::fromHeader);
         return b.build();
     }
 
-    /** The domain of the first address of a header value, if any. */
-    private static Optional<String> domainOf(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        try {
-            InternetAddress[] a = InternetAddress.parseHeader(header, false);
-            if (a.length == 0 || a[0].getAddress() == null) {
-                return Optional.empty();
-            }
-            String address = a[0].getAddress();
-            int at = address.lastIndexOf('@');
-            return at > 0 && at < address.length() - 1 ? Optional.of(address.substring(at + 1)) : Optional.empty();
-        } catch (AddressException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
 
     private boolean isLocalDomain(String domain) {
         try {

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.Part;
-import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -159,24 +158,11 @@ public class LearnReputation extends GenericMailet {
             }
         }
         Entities b = Entities.builder().client(client);
-        domainOf(m.getHeader("Return-Path", ",")).ifPresent(d -> b.mailFrom(d, false));
-        domainOf(m.getHeader("From", ",")).ifPresent(b::from);
+        AttachedMessages.domainOf(m.getHeader("Return-Path", ",")).ifPresent(d -> b.mailFrom(d, false));
+        AttachedMessages.domainOf(m.getHeader("From", ",")).ifPresent(b::from);
         return b.build();
     }
 
-    private static Optional<String> domainOf(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        try {
-            InternetAddress[] a = InternetAddress.parseHeader(header, false);
-            String address = a.length == 0 ? null : a[0].getAddress();
-            int at = address == null ? -1 : address.lastIndexOf('@');
-            return at > 0 && at < address.length() - 1 ? Optional.of(address.substring(at + 1)) : Optional.empty();
-        } catch (MessagingException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
 
     /** The {@code message/rfc822} parts of {@code message}, nested multiparts too; at most {@value #MAX_ATTACHED}. */
     static List<MimeMessage> attachedMessages(Part message) {
