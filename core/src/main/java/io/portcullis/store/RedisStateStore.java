@@ -344,9 +344,14 @@ public final class RedisStateStore implements StateStore {
             // closing anyway
         }
         try {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-        } catch (RuntimeException ignored) {
-            // best effort
+            // lettuce's blocking shutdown() waits without a bound for every resource to close, and a connection that
+            // is still being made (or re-made) can keep it waiting for ever: bound the wait ourselves.
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | RuntimeException ignored) {
+            // best effort: closing anyway
         }
     }
 }
