@@ -493,13 +493,16 @@ public final class SmtpThroughputBench {
 
     /**
      * The list zones (each lists its RFC 5782 test entry only, so the lists pass their self-test and every bench
-     * client is clean) and the reverse zone of 127/8: 127.0.0.1 has a name, other addresses are NXDOMAIN.
+     * client is clean), the reverse zone of 127/8 (127.0.0.1 has a name, other addresses are NXDOMAIN) and the
+     * name's forward zone, so that 127.0.0.1's name is forward-confirmed as a real mail server's would be (a
+     * forward lookup that failed would be asked again at every connection: failures are not cached).
      */
     private static Map<String, String> zones() {
         Map<String, String> z = new LinkedHashMap<>();
         z.put("zen.bench", soa("zen.bench") + "2.0.0.127 IN A 127.0.0.2\n2.0.0.127 IN TXT \"test entry\"\n");
         z.put("dbl.bench", soa("dbl.bench") + "test IN A 127.0.1.2\ntest IN TXT \"test entry\"\n");
         z.put("127.in-addr.arpa", soa("127.in-addr.arpa") + "1.0.0 IN PTR client.bench-isp.net.\n");
+        z.put("bench-isp.net", soa("bench-isp.net") + "client IN A 127.0.0.1\n");
         return z;
     }
 
