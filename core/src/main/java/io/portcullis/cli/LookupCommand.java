@@ -292,17 +292,7 @@ final class LookupCommand {
         if (!n.reason().isEmpty()) {
             m.put("reason", n.reason());
         }
-        if (!findings.isEmpty()) {
-            List<Object> fs = new ArrayList<>();
-            for (Finding f : findings) {
-                Map<String, Object> fm = new LinkedHashMap<>();
-                fm.put("rule", f.rule());
-                fm.put("weight", f.score());
-                fm.put("detail", f.detail());
-                fs.add(fm);
-            }
-            m.put("findings", fs);
-        }
+        putFindings(m, findings);
         return m;
     }
 
@@ -337,18 +327,24 @@ final class LookupCommand {
         if (!r.reason().isEmpty()) {
             m.put("reason", r.reason());
         }
-        if (!findings.isEmpty()) {
-            List<Object> fs = new ArrayList<>();
-            for (Finding f : findings) {
-                Map<String, Object> fm = new LinkedHashMap<>();
-                fm.put("rule", f.rule());
-                fm.put("weight", f.score());
-                fm.put("detail", f.detail());
-                fs.add(fm);
-            }
-            m.put("findings", fs);
-        }
+        putFindings(m, findings);
         return m;
+    }
+
+    /** {@code "findings": [{"rule", "weight", "detail"}]} when there are any. */
+    private static void putFindings(Map<String, Object> m, List<Finding> findings) {
+        if (findings.isEmpty()) {
+            return;
+        }
+        List<Object> fs = new ArrayList<>();
+        for (Finding f : findings) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("rule", f.rule());
+            fm.put("weight", f.score());
+            fm.put("detail", f.detail());
+            fs.add(fm);
+        }
+        m.put("findings", fs);
     }
 
     private static boolean isAddress(String target) {

@@ -338,7 +338,7 @@ final class LineGate extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof ByteBuf && startsWith((ByteBuf) msg, "354")) {
+        if (msg instanceof ByteBuf && startsWithIgnoreCase((ByteBuf) msg, "354")) {
             dataMode = true;
             firstBodyLine = true;
             headers = new java.io.ByteArrayOutputStream(1024);
@@ -408,9 +408,5 @@ final class LineGate extends ChannelDuplexHandler {
             }
         }
         return true;
-    }
-
-    private static boolean startsWith(ByteBuf b, String prefix) {
-        return startsWithIgnoreCase(b, prefix);
     }
 }

@@ -29,6 +29,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
  * as a future in the connection's {@link Conn}: nothing here waits.
  */
 final class SmtpLookups {
+    private static final java.util.regex.Pattern DIGITS_AND_DOTS = java.util.regex.Pattern.compile("[0-9.]+");
     private final PortcullisRuntime runtime;
     private final TarpitMemory memory;
     final SmtpReputation reputation;
@@ -186,7 +187,7 @@ final class SmtpLookups {
     /** A host name worth asking name lists about (not an address literal). */
     static boolean isName(String helo) {
         String h = helo.trim();
-        return !h.isEmpty() && !h.startsWith("[") && h.indexOf('.') > 0 && !h.matches("[0-9.]+")
+        return !h.isEmpty() && !h.startsWith("[") && h.indexOf('.') > 0 && !DIGITS_AND_DOTS.matcher(h).matches()
                 && h.indexOf(':') < 0;
     }
 
