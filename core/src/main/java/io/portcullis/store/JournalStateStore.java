@@ -470,15 +470,6 @@ public final class JournalStateStore implements StateStore {
                 }
             }
             lines.append(counterLine(add.toString()));
-            StringBuilder dropLine = new StringBuilder();
-            for (String f : x) {
-                if (f != null && !f.isEmpty()) {
-                    dropLine.append(' ').append(encode(f));
-                }
-            }
-            if (dropLine.length() > 0) {
-                lines.append(counterLine("X " + encode(k) + dropLine));
-            }
         }
         if (names.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -489,7 +480,16 @@ public final class JournalStateStore implements StateStore {
             }
             for (String k : names) {
                 applyAdd(k, d, t, expires);
-                applyDrop(k, x);
+                // Only the fields that were there are journalled as dropped: callers (reputation) ask to drop a
+                // whole week of possible buckets on every update, and most of them never existed.
+                List<String> removed = applyDrop(k, x);
+                if (!removed.isEmpty()) {
+                    StringBuilder dropLine = new StringBuilder("X ").append(encode(k));
+                    for (String f : removed) {
+                        dropLine.append(' ').append(encode(f));
+                    }
+                    lines.append(counterLine(dropLine.toString()));
+                }
             }
             return appendLocked(lines);
         }
@@ -514,15 +514,19 @@ public final class JournalStateStore implements StateStore {
         }
     }
 
-    private void applyDrop(String key, Collection<String> drop) {
-        CounterRecord r = counters.get(key);
-        if (r != null) {
-            for (String f : drop) {
-                if (f != null) {
-                    r.fields.remove(f);
-                }
+    /** Removes {@code drop}'s fields from the record of {@code key}; returns those that were there. */
+    private List<String> applyDrop(String key, Collection<String> drop) {
+        CounterRecord r = drop.isEmpty() ? null : counters.get(key);
+        if (r == null) {
+            return List.of();
+        }
+        List<String> removed = new ArrayList<>(0);
+        for (String f : drop) {
+            if (f != null && !f.isEmpty() && r.fields.remove(f) != null) {
+                removed.add(f);
             }
         }
+        return removed;
     }
 
     /** Keeps the {@code keep} records updated most recently. */

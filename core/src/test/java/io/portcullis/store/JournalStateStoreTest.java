@@ -405,4 +405,34 @@ class JournalStateStoreTest {
             assertThat(s.skippedLines()).isZero();
         }
     }
+
+    @Test
+    void droppingFieldsThatAreNotThereWritesNothingAndRealDropsSurviveARestart() throws Exception {
+        List<String> week = new ArrayList<>();
+        for (int d = 0; d < 40; d++) {
+            week.add("old:" + d);
+        }
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS.withCompactAfterBytes(1L << 30))) {
+            s.add(List.of("k1", "k2"), Map.of("old:7", 1L, "new:1", 1L), List.of(), NOW, Duration.ofDays(60)).get();
+            long before = Files.size(dir.resolve(JournalStateStore.JOURNAL));
+            for (int i = 0; i < 20; i++) {
+                s.add(List.of("k2"), Map.of("new:1", 1L), week.subList(8, 40), NOW, Duration.ofDays(60)).get();
+            }
+            String journal = Files.readString(dir.resolve(JournalStateStore.JOURNAL));
+            assertThat(journal).as("no drop line for fields that were never there").doesNotContain("\nX ");
+            long perUpdate = (Files.size(dir.resolve(JournalStateStore.JOURNAL)) - before) / 20;
+            assertThat(perUpdate).as("bytes journalled per update of one field").isLessThan(80);
+            s.add(List.of("k1", "k2"), Map.of("new:1", 1L), week, NOW, Duration.ofDays(60)).get();
+            assertThat(Files.readString(dir.resolve(JournalStateStore.JOURNAL)).lines()
+                    .filter(l -> l.startsWith("X ")).toArray())
+                    .as("one drop line per record that had the field, naming only that field")
+                    .containsExactly("X k1 old:7 ~" + JournalStateStore.crc("X k1 old:7"),
+                            "X k2 old:7 ~" + JournalStateStore.crc("X k2 old:7"));
+        }
+        try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS)) {
+            Map<String, Counters> c = s.counters(List.of("k1", "k2")).get();
+            assertThat(c.get("k1").fields()).containsOnly(Map.entry("new:1", 2L));
+            assertThat(c.get("k2").fields()).containsOnly(Map.entry("new:1", 22L));
+        }
+    }
 }

@@ -75,6 +75,7 @@ public final class SmtpThroughputBench {
         defaults.put("warm-up-rounds", "2");
         defaults.put("profile", "");
         defaults.put("os", "off");
+        defaults.put("reputation", "as-configured");
         defaults.put("profile-messages", "2400");
         BenchJames.runAndExit(args, defaults, SmtpThroughputBench::run);
     }
@@ -133,6 +134,10 @@ public final class SmtpThroughputBench {
                     knot.hostPort(), rounds, Runtime.getRuntime().availableProcessors(), loadAverage());
             if (o.get("os").equals("compare")) {
                 compareOs(o, props, tmp, clients, perClient, rounds, warmUpRounds, fresh);
+                return;
+            }
+            if (o.get("reputation").equals("compare")) {
+                compareReputation(props, tmp, clients, perClient, rounds, warmUpRounds, fresh);
                 return;
             }
             List<String> removed = new ArrayList<>();
@@ -221,6 +226,38 @@ public final class SmtpThroughputBench {
             }
         }
         report(off, on, "OS check off", "OS check on");
+    }
+
+    /**
+     * {@code --reputation compare}: the full chain with reputation off (A: {@code reputation.enabled = false}) vs
+     * as in the repository's {@code conf/} (B: on, embedded store; the greylist band is off in both); same rounds, alternation and figures as the main comparison. Nothing
+     * scores in the bench's clean messages, so both sides take the same path through the decision: the difference
+     * is reputation's reads at connect, MAIL FROM and the header section, and the pipeline's learning.
+     */
+    private static void compareReputation(List<String> props, Path tmp, int clients, int perClient, int rounds,
+            int warmUpRounds, boolean fresh) throws Exception {
+        System.out.printf("SMTP throughput: full chain with reputation off vs on (embedded store); %d clients x %d "
+                + "messages, %d rounds alternating; load average %s%n", clients, perClient, rounds, loadAverage());
+        List<Run> off = new ArrayList<>();
+        List<Run> on = new ArrayList<>();
+        int net = 10;
+        for (int round = -warmUpRounds; round < rounds; round++) {
+            List<Run> offRuns = round < 0 ? new ArrayList<>() : off;
+            List<Run> onRuns = round < 0 ? new ArrayList<>() : on;
+            for (int side = 0; side < 2; side++) {
+                boolean repOn = Math.floorMod(side + round, 2) == 1;
+                Path work = tmp.resolve((repOn ? "rep-on" : "rep-off") + (round + warmUpRounds));
+                List<String> sideProps = new ArrayList<>(props);
+                if (!repOn) {
+                    sideProps.add("reputation.enabled = false");
+                }
+                try (BenchJames james = BenchJames.start(work, List.of(BenchJames.SMTP_HANDLER), sideProps)) {
+                    (repOn ? onRuns : offRuns).add(measure(repOn ? "full chain, reputation on"
+                            : "full chain, reputation off", james, clients, perClient, fresh, net++, true));
+                }
+            }
+        }
+        report(off, on, "reputation off", "reputation on");
     }
 
     private static void report(List<Run> plain, List<Run> full, String a, String b) {
