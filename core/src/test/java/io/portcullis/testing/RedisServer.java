@@ -44,6 +44,11 @@ public final class RedisServer implements AutoCloseable {
         return start(workDir, port -> List.of());
     }
 
+    /** A server replicating the one on {@code 127.0.0.1:masterPort} ({@code --replicaof}). */
+    public static RedisServer startReplicaOf(Path workDir, int masterPort) throws IOException, InterruptedException {
+        return start(workDir, port -> List.of("--replicaof", "127.0.0.1", String.valueOf(masterPort)));
+    }
+
     /**
      * A server with more options: {@code extra} gives the extra command-line options for the port chosen (e.g.
      * {@code --cluster-enabled yes}, {@code --replicaof 127.0.0.1 PORT}).
