@@ -83,7 +83,9 @@ import java.util.function.Function;
  * store.directory          = var/portcullis/state  # embedded store, relative to James's working directory
  * store.retention-days     = 30
  * store.fsync-interval-ms  = 1000  # embedded: journal forced to disk at most this often (0 = every record)
- * store.redis.uri          =       # redis://[PASSWORD@]HOST:PORT[/DB] (store.type = redis)
+ * store.redis.uri          =       # redis://[PASSWORD@]HOST:PORT[/DB] (store.type = redis), or
+ *                                  # redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER, or
+ *                                  # redis-cluster://HOST:PORT[,HOST:PORT...]
  * store.redis.prefix       = portcullis:
  * store.redis.timeout-ms   = 500
  * log.enabled              = true  # decision log (see LogSettings): one JSON line per decision
@@ -745,16 +747,21 @@ public final class PortcullisConfig {
         if (type == StoreConfig.Type.REDIS) {
             if (uri == null) {
                 throw new ConfigException(source, STORE_REDIS_URI, null, STORE_TYPE + " = redis needs "
-                        + STORE_REDIS_URI + " (redis://HOST:PORT[/DB])");
+                        + STORE_REDIS_URI + " (" + io.portcullis.store.RedisUris.FORMS + ")");
             }
-            if (!uri.matches("(?i)(redis|rediss|redis-socket)://\\S+")) {
-                throw new ConfigException(source, STORE_REDIS_URI, uri,
-                        "expected redis://[PASSWORD@]HOST:PORT[/DB] (or rediss://, redis-socket://)");
+            String problem = io.portcullis.store.RedisUris.problem(uri);
+            if (problem != null) {
+                throw new ConfigException(source, STORE_REDIS_URI, io.portcullis.store.RedisUris.redact(uri), problem);
             }
         }
         String prefix = v.get(STORE_REDIS_PREFIX);
         if (prefix != null && prefix.matches(".*\\s.*")) {
             throw new ConfigException(source, STORE_REDIS_PREFIX, prefix, "the key prefix cannot contain spaces");
+        }
+        if (type == StoreConfig.Type.REDIS && prefix != null && prefix.matches(".*\\{[^}]+}.*")
+                && io.portcullis.store.RedisUris.mode(uri) == io.portcullis.store.RedisUris.Mode.CLUSTER) {
+            throw new ConfigException(source, STORE_REDIS_PREFIX, prefix, "a hash tag ({...}) in the key prefix would"
+                    + " put every key in one slot of the cluster, on one node: leave it out");
         }
         return new StoreConfig(type, directory, Duration.ofDays(retentionDays), Duration.ofMillis(fsyncMs), uri,
                 prefix == null || prefix.isEmpty() ? StoreConfig.DEFAULTS.redisPrefix() : prefix,

@@ -32,7 +32,8 @@ import java.util.Map;
  * smtp.tarpit.remembered       = true     # tarpit clients remembered by the Tarpit mailet
  * smtp.tarpit.reject-remembered = false   # refuse (550 at RCPT) clients remembered by the Tarpit mailet
  * smtp.tarpit.store            = shared   # the state store of store.* (the learned nameservers' store when open);
- *                                         # embedded (own journal var/portcullis/tarpit) or redis://host:port (own)
+ *                                         # embedded (own journal var/portcullis/tarpit) or a Redis URI of its own:
+ *                                         # redis://, redis-sentinel://...#MASTER, redis-cluster:// (RedisUris)
  * smtp.greeting.clients       = none     # greeting test for: none, suspicious (any finding or unknown evidence
  *                                         # at connect), all (needs the core handler list without the welcome
  *                                         # handler: io.portcullis.smtp.PortcullisCoreHandlers)
@@ -110,7 +111,10 @@ public final class SmtpSettings {
     public final int tarpitMaxConnections;
     public final boolean tarpitRemembered;
     public final boolean rejectRemembered;
-    /** {@code shared} (the {@code store.*} state store), {@code embedded} or a {@code redis://} URI. */
+    /**
+     * {@code shared} (the {@code store.*} state store), {@code embedded} or a Redis URI ({@code redis://},
+     * {@code redis-sentinel://}, {@code redis-cluster://}: {@link io.portcullis.store.RedisUris}).
+     */
     public final String tarpitStore;
     public final int greetingDelayMs;
     public final boolean greetingDrop;
@@ -170,9 +174,12 @@ public final class SmtpSettings {
         if (store.isEmpty()) {
             store = "shared";
         }
-        if (!store.equals("shared") && !store.equals("embedded") && !store.startsWith("redis://")
-                && !store.startsWith("rediss://")) {
-            throw new ConfigException(source, TARPIT_STORE, store, "expected shared, embedded or a redis:// URI");
+        if (!store.equals("shared") && !store.equals("embedded")) {
+            String problem = io.portcullis.store.RedisUris.problem(store);
+            if (problem != null) {
+                throw new ConfigException(source, TARPIT_STORE, io.portcullis.store.RedisUris.redact(store),
+                        "expected shared, embedded or a Redis URI (" + io.portcullis.store.RedisUris.FORMS + ")");
+            }
         }
         tarpitStore = store;
         greetingDelayMs = nonNegative(v, source, GREETING_DELAY, 6000);

@@ -15,7 +15,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code embedded} (default): {@link JournalStateStore} in {@link #directory()} (default
  *   {@code var/portcullis/state}, relative to James's working directory); one James per directory.</li>
- *   <li>{@code redis}: {@link RedisStateStore} at {@link #redisUri()}, shared by several James nodes.</li>
+ *   <li>{@code redis}: {@link RedisStateStore} at {@link #redisUri()} (one server, a Sentinel group or a Cluster),
+ *   shared by several James nodes.</li>
  * </ul>
  */
 public final class StoreConfig {
@@ -73,7 +74,11 @@ public final class StoreConfig {
         return fsyncInterval;
     }
 
-    /** The Redis URI ({@code redis://host:port[/db]}), or null when the store is embedded. */
+    /**
+     * The Redis URI ({@code redis://host:port[/db]}, {@code redis-sentinel://host:port[,...]#master} or
+     * {@code redis-cluster://host:port[,...]}: {@link io.portcullis.store.RedisUris}), or null when the store is
+     * embedded.
+     */
     public String redisUri() {
         return redisUri;
     }
@@ -116,7 +121,7 @@ public final class StoreConfig {
     /** Where the store is, for logs: the directory or the Redis URI without its password. */
     public String describe(Path baseDirectory) {
         if (type == Type.REDIS) {
-            return "redis " + String.valueOf(redisUri).replaceAll("//[^@/]*@", "//***@") + " (prefix " + redisPrefix + ")";
+            return "redis " + io.portcullis.store.RedisUris.redact(redisUri) + " (prefix " + redisPrefix + ")";
         }
         return "embedded " + resolvedDirectory(baseDirectory);
     }

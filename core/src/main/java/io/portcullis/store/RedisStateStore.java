@@ -1,5 +1,6 @@
 package io.portcullis.store;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -8,8 +9,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link StateStore} in Redis (≥ 6.2), so that several James nodes share one view. Client: lettuce 6.x
- * (one thread-safe connection, commands pipelined, never blocking the caller).
+ * A {@link StateStore} in Redis (≥ 6.2; one server, a Sentinel group or a Cluster), so that several James nodes share
+ * one view. Client: lettuce 6.x (one thread-safe connection, commands pipelined, never blocking the caller).
  *
  * <h2>Data model</h2>
  * One sorted set per store set: key {@code PREFIX + SET} (prefix default {@code portcullis:}, e.g.
@@ -43,11 +49,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * Counter records ({@link #add}, {@link #counters}) are hashes: see {@link #add}.
  * Time is the caller's clock for scores and this process's clock for ageing; nodes should run NTP.
  *
+ * <h2>One server, Sentinel, Cluster</h2>
+ * The URI picks the deployment ({@link RedisUris}): {@code redis://} one server; {@code redis-sentinel://...#MASTER}
+ * the master of a Sentinel group (the client asks the sentinels where the master is, and asks again when the
+ * connection drops, as it does at a failover); {@code redis-cluster://seed[,seed...]} a Redis Cluster (lettuce's
+ * cluster client: each command goes to the node owning its key's slot; the topology is re-read on redirections,
+ * reconnects and every minute). Every command names a single key (no {@code MULTI}, no multi-key command, no
+ * {@code KEYS} or {@code SCAN}), so nothing crosses slots, and keys are not hash-tagged: the records of one
+ * transaction (its address, network, domains...) spread over the cluster's nodes like all other keys. A batch
+ * (one {@link #counters} read, one {@link #add}) is written to every node involved without waiting for any answer
+ * and completes with the last answer: one round trip per node, the nodes answering in parallel.
+ *
  * <h2>Failures</h2>
  * The connection is made asynchronously at construction and again (at most once per reconnect interval,
- * 5 s) after a failed attempt; lettuce reconnects an established connection by itself. While Redis is
- * unreachable, commands are rejected at once and futures fail with {@link StoreException}, as do commands
- * that take longer than the command timeout (default 500 ms).
+ * 5 s) after a failed attempt; lettuce reconnects an established connection by itself (to each cluster node).
+ * While Redis (or, on a cluster, the node owning a key) is unreachable, commands are rejected at once and futures
+ * fail with {@link StoreException}, as do commands that take longer than the command timeout (default 500 ms).
  *
  * <p>Thread-safe. {@link #close()} shuts the client's threads down.
  */
@@ -60,19 +77,29 @@ public final class RedisStateStore implements StateStore {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
     private static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final RedisClient client;
-    private final RedisURI uri;
+    /** How often the cluster client re-reads the cluster's topology besides the adaptive triggers (MOVED, ASK, ...). */
+    static final Duration CLUSTER_REFRESH = Duration.ofSeconds(60);
+
+    private final AbstractRedisClient client;
+    private final RedisUris.Mode mode;
+    /** Standalone and Sentinel: the one URI; cluster: the seeds. */
+    private final List<RedisURI> uris;
+    /** The URI without its password, for messages. */
+    private final String where;
     private final String prefix;
     private final Duration retention;
     private final int maxMembers;
-    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection =
+    private final AtomicReference<CompletableFuture<StatefulConnection<String, String>>> connection =
             new AtomicReference<>();
     private volatile long lastAttemptNanos;
     private volatile boolean closed;
 
     /**
-     * @param redisUri   {@code redis://[password@]host:port[/db]} (lettuce URI syntax)
-     * @param prefix     key prefix (one per store; e.g. {@code portcullis:})
+     * @param redisUri   one of the forms of {@link RedisUris}: {@code redis://[password@]host:port[/db]} (one server),
+     *                   {@code redis-sentinel://host:port[,host:port...][/db]#master} (the master of a Sentinel
+     *                   group) or {@code redis-cluster://host:port[,host:port...]} (a Redis Cluster)
+     * @param prefix     key prefix (one per store; e.g. {@code portcullis:}); on a cluster it must not contain a
+     *                   hash tag ({@code {...}}), which would put every key in one slot, on one node
      * @param retention  how long members are kept after they were last seen
      * @param maxMembers newest members kept per set
      * @param timeout    command and connect timeout
@@ -83,22 +110,57 @@ public final class RedisStateStore implements StateStore {
         if (retention.isNegative() || retention.isZero() || maxMembers < 1 || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("retention, maxMembers and timeout must be positive");
         }
-        try {
-            this.uri = RedisURI.create(redisUri);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + redisUri + "' is not a Redis URI: " + e.getMessage(), e);
-        }
-        uri.setTimeout(timeout);
         this.prefix = prefix == null ? DEFAULT_PREFIX : prefix;
         this.retention = retention;
         this.maxMembers = maxMembers;
-        this.client = RedisClient.create();
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build());
+        this.where = RedisUris.redact(redisUri);
+        RedisUris.Mode m = RedisUris.mode(redisUri);
+        this.mode = m == null ? RedisUris.Mode.STANDALONE : m;
+        List<String> texts = mode == RedisUris.Mode.CLUSTER ? seeds(redisUri) : List.of(redisUri.trim());
+        if (mode == RedisUris.Mode.CLUSTER && hashTagged(this.prefix)) {
+            throw new IllegalArgumentException("the key prefix '" + this.prefix + "' has a hash tag ({...}): on a Redis"
+                    + " Cluster every key would land in one slot, on one node");
+        }
+        if (mode == RedisUris.Mode.SENTINEL && RedisUris.problem(redisUri) != null) {
+            throw new IllegalArgumentException("'" + where + "': " + RedisUris.problem(redisUri));
+        }
+        List<RedisURI> parsed = new ArrayList<>();
+        for (String t : texts) {
+            RedisURI u;
+            try {
+                u = RedisURI.create(t);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("'" + where + "' is not a Redis URI: " + e.getMessage(), e);
+            }
+            u.setTimeout(timeout);
+            parsed.add(u);
+        }
+        this.uris = Collections.unmodifiableList(parsed);
+        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
+        if (mode == RedisUris.Mode.CLUSTER) {
+            RedisClusterClient c = RedisClusterClient.create(uris);
+            c.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(socket)
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    // follow failovers and resharding: on MOVED/ASK redirections and reconnects, and once a minute
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(CLUSTER_REFRESH)
+                            .build())
+                    .build());
+            this.client = c;
+        } else {
+            RedisClient c = RedisClient.create();
+            c.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(socket)
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .build());
+            this.client = c;
+        }
         connect();
     }
 
@@ -107,11 +169,42 @@ public final class RedisStateStore implements StateStore {
         this(redisUri, DEFAULT_PREFIX, retention, DEFAULT_MAX_MEMBERS, DEFAULT_TIMEOUT);
     }
 
-    private CompletableFuture<StatefulRedisConnection<String, String>> connect() {
-        lastAttemptNanos = System.nanoTime();
-        CompletableFuture<StatefulRedisConnection<String, String>> f;
+    private static List<String> seeds(String uri) {
         try {
-            f = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            return RedisUris.seeds(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + RedisUris.redact(uri) + "' is not a cluster URI: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Whether keys under {@code prefix} would all hash to one cluster slot (a non-empty {@code {...}} in it). */
+    static boolean hashTagged(String prefix) {
+        int open = prefix.indexOf('{');
+        return open >= 0 && prefix.indexOf('}', open + 2) > open;
+    }
+
+    /** How this store reaches Redis. */
+    public RedisUris.Mode mode() {
+        return mode;
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<StatefulConnection<String, String>> connect() {
+        lastAttemptNanos = System.nanoTime();
+        CompletableFuture<StatefulConnection<String, String>> f;
+        try {
+            if (client instanceof RedisClusterClient) {
+                // the cluster client connects asynchronously only once it knows the topology: read it first (from
+                // the seeds, without blocking)
+                RedisClusterClient cc = (RedisClusterClient) client;
+                f = cc.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(v -> cc.connectAsync(StringCodec.UTF8))
+                        .thenApply(c -> (StatefulConnection<String, String>) c);
+            } else {
+                f = ((RedisClient) client).connectAsync(StringCodec.UTF8, uris.get(0)).toCompletableFuture()
+                        .thenApply(c -> (StatefulConnection<String, String>) c);
+            }
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -119,11 +212,15 @@ public final class RedisStateStore implements StateStore {
         return f;
     }
 
-    private CompletableFuture<RedisAsyncCommands<String, String>> commands() {
+    /**
+     * The commands of the connection: one server's (the Sentinel master's) or the cluster's, which sends each command to
+     * the node owning its key's slot. Every command this store sends names one key, so none crosses slots.
+     */
+    private CompletableFuture<RedisClusterAsyncCommands<String, String>> commands() {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("store closed"));
         }
-        CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();
+        CompletableFuture<StatefulConnection<String, String>> f = connection.get();
         if (f.isCompletedExceptionally() && System.nanoTime() - lastAttemptNanos >= RECONNECT_INTERVAL_NANOS) {
             synchronized (this) {
                 f = connection.get();
@@ -132,7 +229,13 @@ public final class RedisStateStore implements StateStore {
                 }
             }
         }
-        return f.thenApply(StatefulRedisConnection::async);
+        return f.thenApply(RedisStateStore::async);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> c) {
+        return c instanceof StatefulRedisClusterConnection ? ((StatefulRedisClusterConnection<String, String>) c).async()
+                : ((StatefulRedisConnection<String, String>) c).async();
     }
 
     @Override
@@ -311,7 +414,7 @@ public final class RedisStateStore implements StateStore {
             }
             Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             out.completeExceptionally(e instanceof StoreException ? e
-                    : new StoreException("redis " + what + " failed (" + uri.getHost() + ":" + uri.getPort() + "): "
+                    : new StoreException("redis " + what + " failed (" + where + "): "
                             + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e));
         });
         return out;
@@ -333,12 +436,12 @@ public final class RedisStateStore implements StateStore {
             return;
         }
         closed = true;
-        CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();
+        CompletableFuture<StatefulConnection<String, String>> f = connection.get();
         try {
             if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
                 f.join().close();
             } else if (f != null) {
-                f.thenAccept(StatefulRedisConnection::close);
+                f.thenAccept(StatefulConnection::close);
             }
         } catch (RuntimeException ignored) {
             // closing anyway

@@ -116,6 +116,18 @@ class NameserverConfigTest {
         assertThatThrownBy(() -> parse("store.type", "redis")).hasMessageContaining("store.redis.uri");
         assertThatThrownBy(() -> parse("store.type", "redis", "store.redis.uri", "localhost:6379"))
                 .hasMessageContaining("redis://");
+        assertThatThrownBy(() -> parse("store.type", "redis", "store.redis.uri", "redis-sentinel://s1:26379"))
+                .hasMessageContaining("store.redis.uri").hasMessageContaining("#MASTER");
+        assertThatThrownBy(() -> parse("store.type", "redis", "store.redis.uri", "redis-cluster://n1:7000/1"))
+                .hasMessageContaining("store.redis.uri").hasMessageContaining("one database");
+        assertThatThrownBy(() -> parse("store.type", "redis", "store.redis.uri", "redis-cluster://n1:7000",
+                "store.redis.prefix", "{pc}:")).hasMessageContaining("store.redis.prefix").hasMessageContaining("slot");
+        assertThat(parse("store.type", "redis", "store.redis.uri", "redis-cluster://pw@n1:7000,n2:7001").store()
+                .describe(null)).isEqualTo("redis redis-cluster://***@n1:7000,n2:7001 (prefix portcullis:)");
+        assertThat(parse("store.type", "redis", "store.redis.uri", "redis-sentinel://s1:26379,s2:26379#mymaster")
+                .store().redisUri()).isEqualTo("redis-sentinel://s1:26379,s2:26379#mymaster");
+        assertThat(parse("store.type", "redis", "store.redis.uri", "redis://n1:7000", "store.redis.prefix", "{pc}:")
+                .store().redisPrefix()).as("a hash tag is harmless on one server").isEqualTo("{pc}:");
         assertThatThrownBy(() -> parse("nameservers.learned.window-days", "40"))
                 .hasMessageContaining("store.retention-days");
         assertThatThrownBy(() -> parse("store.fsync-interval-ms", "-1")).hasMessageContaining("store.fsync-interval-ms");

@@ -59,6 +59,10 @@ class SmtpSettingsTest {
         assertThat(s.tarpitRemembered).isFalse();
         assertThat(s.rejectRemembered).isTrue();
         assertThat(s.tarpitStore).isEqualTo("redis://127.0.0.1:6379");
+        assertThat(parse("smtp.tarpit.store", "redis-cluster://n1:7000,n2:7001").tarpitStore)
+                .isEqualTo("redis-cluster://n1:7000,n2:7001");
+        assertThat(parse("smtp.tarpit.store", "redis-sentinel://s1:26379#mymaster").tarpitStore)
+                .isEqualTo("redis-sentinel://s1:26379#mymaster");
         assertThat(s.greetingClients).isEqualTo(SmtpSettings.GreetingClients.SUSPICIOUS);
         assertThat(s.greetingDelayMs).isEqualTo(1500);
         assertThat(s.greetingDrop).isTrue();
@@ -82,6 +86,8 @@ class SmtpSettingsTest {
             {"smtp.tarpit.max-delay-ms", "999999"},
             {"smtp.tarpit.max-connections", "0"},
             {"smtp.tarpit.store", "memcached://x"},
+            {"smtp.tarpit.store", "redis-sentinel://s1:26379"},
+            {"smtp.tarpit.store", "redis-cluster://n1:7000/3"},
             {"smtp.greeting.delay-ms", "500000"},
             {"smtp.greeting.action", "shout"},
             {"smtp.greeting.clients", "some"},

@@ -3,6 +3,7 @@ package io.portcullis.reputation;
 import io.portcullis.store.JournalStateStore;
 import io.portcullis.store.RedisStateStore;
 import io.portcullis.store.StateStore;
+import io.portcullis.testing.RedisCluster;
 import io.portcullis.testing.RedisServer;
 import io.portcullis.verdict.Finding;
 import java.net.InetAddress;
@@ -19,7 +20,11 @@ import java.util.Locale;
  * sender and From domains: 5 records) read in one batch and scored, over a population of 10,000 clients with a
  * learned history. Embedded store (warm: everything in memory) and, when redis-server is installed, a local Redis
  * (one pipelined round trip per transaction). Also the cost of learning one outcome for the 5 entities.
- * {@code ./portcullis bench-reputation [N]} (default 200000 embedded, N/10 Redis).
+ * Then the same on a real three-master Redis Cluster started on loopback (the 5 keys fall on several nodes, each
+ * node's commands sent at once: one round trip per node, in parallel).
+ * {@code ./portcullis bench-reputation [N] [--store URI]} (default 200000 embedded, N/10 Redis and cluster;
+ * {@code --store}: only a Redis of yours, any URI form of {@code store.redis.uri}, keys under
+ * {@code portcullis-bench:} expiring after a day).
  */
 public final class ReputationBench {
     private ReputationBench() {
@@ -32,7 +37,26 @@ public final class ReputationBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int n = 200_000;
+        String storeUri = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--store") && i + 1 < args.length) {
+                storeUri = args[++i];
+            } else if (args[i].startsWith("--store=")) {
+                storeUri = args[i].substring("--store=".length());
+            } else {
+                n = Integer.parseInt(args[i]);
+            }
+        }
+        if (storeUri != null) {
+            // a Redis of the caller's (one server, Sentinel or Cluster): its own key prefix, records expire
+            try (RedisStateStore store = new RedisStateStore(storeUri, "portcullis-bench:", Duration.ofDays(1),
+                    RedisStateStore.DEFAULT_MAX_MEMBERS, Duration.ofSeconds(2))) {
+                run(store.mode().name().toLowerCase(Locale.ROOT) + " " + io.portcullis.store.RedisUris.redact(storeUri),
+                        store, n);
+            }
+            return;
+        }
         Path dir = Files.createTempDirectory("rep-bench");
         try (JournalStateStore store = JournalStateStore.open(dir.resolve("state"), JournalStateStore.Options.DEFAULTS
                 .withSyncInterval(Duration.ofSeconds(1)))) {
@@ -43,9 +67,31 @@ public final class ReputationBench {
                     RedisStateStore store = new RedisStateStore(redis.uri(), Duration.ofDays(30))) {
                 run("redis (loopback)", store, Math.max(1000, n / 10));
             }
+            try (RedisCluster cluster = RedisCluster.start(dir.resolve("cluster"));
+                    RedisStateStore store = new RedisStateStore(cluster.uri(), Duration.ofDays(30))) {
+                run("redis cluster (3 masters, loopback)", store, Math.max(1000, n / 10));
+                System.out.printf(Locale.ROOT, "redis cluster: the 5 keys of a transaction fall on %.2f of the 3 nodes "
+                        + "on average (keys per node %s); each node involved gets its commands at once: one round trip "
+                        + "per node, in parallel%n", nodesPerTransaction(RedisStateStore.DEFAULT_PREFIX),
+                        cluster.keysPerNode());
+            }
         } else {
-            System.out.println("redis-server not installed: Redis part skipped");
+            System.out.println("redis-server not installed: Redis parts skipped");
         }
+    }
+
+    /** Mean number of cluster nodes (thirds of the slots, as {@link RedisCluster} assigns them) a transaction's keys hit. */
+    static double nodesPerTransaction(String prefix) throws Exception {
+        int population = 10_000;
+        long sum = 0;
+        for (int i = 0; i < population; i++) {
+            java.util.Set<Integer> nodes = new java.util.HashSet<>();
+            for (Entity e : entities(i)) {
+                nodes.add(io.lettuce.core.cluster.SlotHash.getSlot(prefix + e.storeKey()) * 3 / 16384);
+            }
+            sum += nodes.size();
+        }
+        return sum / (double) population;
     }
 
     static void run(String name, StateStore store, int n) throws Exception {

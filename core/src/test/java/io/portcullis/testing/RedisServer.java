@@ -9,7 +9,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A real Redis server (Debian package {@code redis-server}) started for a test as a foreground child
@@ -38,12 +41,26 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(Path workDir) throws IOException, InterruptedException {
+        return start(workDir, port -> List.of());
+    }
+
+    /** A server replicating the one on {@code 127.0.0.1:masterPort} ({@code --replicaof}). */
+    public static RedisServer startReplicaOf(Path workDir, int masterPort) throws IOException, InterruptedException {
+        return start(workDir, port -> List.of("--replicaof", "127.0.0.1", String.valueOf(masterPort)));
+    }
+
+    /**
+     * A server with more options: {@code extra} gives the extra command-line options for the port chosen (e.g.
+     * {@code --cluster-enabled yes}, {@code --replicaof 127.0.0.1 PORT}).
+     */
+    static RedisServer start(Path workDir, Function<Integer, List<String>> extra) throws IOException,
+            InterruptedException {
         ChildServers.executable("redis-server", "redis-server");
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = ChildServers.freeLoopbackPort();
             try {
-                return startOn(workDir.resolve("redis-" + port), port);
+                return startOn(workDir.resolve("redis-" + port), port, extra.apply(port));
             } catch (IOException e) {
                 last = e;
             }
@@ -51,12 +68,14 @@ public final class RedisServer implements AutoCloseable {
         throw last;
     }
 
-    private static RedisServer startOn(Path dir, int port) throws IOException, InterruptedException {
+    private static RedisServer startOn(Path dir, int port, List<String> extra) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path log = dir.resolve("redis.log");
-        Process p = ChildServers.start(new ProcessBuilder(ChildServers.executable("redis-server", "redis-server"),
+        List<String> command = new ArrayList<>(List.of(ChildServers.executable("redis-server", "redis-server"),
                 "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+        command.addAll(extra);
+        Process p = ChildServers.start(new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
@@ -71,6 +90,57 @@ public final class RedisServer implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IOException("redis-server did not answer within 10 s on port " + port);
+    }
+
+    /**
+     * Sends one inline command and returns the whole reply as text lines joined by newlines (bulk and multi-bulk
+     * replies read to their end), or null when the server does not answer.
+     */
+    public static String reply(int port, String command) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            s.setSoTimeout(1000);
+            s.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            StringBuilder out = new StringBuilder();
+            readReply(s.getInputStream(), out);
+            return out.toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void readReply(InputStream in, StringBuilder out) throws IOException {
+        String line = line(in);
+        char type = line.isEmpty() ? ' ' : line.charAt(0);
+        if (type == '$') {
+            int len = Integer.parseInt(line.substring(1));
+            if (len >= 0) {
+                out.append(new String(in.readNBytes(len), StandardCharsets.UTF_8)).append('\n');
+                line(in);
+            }
+        } else if (type == '*') {
+            int n = Integer.parseInt(line.substring(1));
+            for (int i = 0; i < n; i++) {
+                readReply(in, out);
+            }
+        } else {
+            out.append(line).append('\n');
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        if (c < 0 && sb.length() == 0) {
+            throw new IOException("connection closed");
+        }
+        return sb.toString();
     }
 
     /** Sends one inline command and returns the first reply line, or null when the server does not answer. */
@@ -127,6 +197,16 @@ public final class RedisServer implements AutoCloseable {
     /** {@code redis://127.0.0.1:PORT}. */
     public String uri() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /** Whether the process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The server's log file. */
+    public Path log() {
+        return dir.resolve("redis.log");
     }
 
     @Override

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * one Redis, for both), else a store opened from the same {@code store.*} settings (embedded: a journal in the
  * folder {@code tarpit} next to {@code store.directory}, since an embedded journal has one user; Redis: the same
  * server and key prefix). {@code smtp.tarpit.store = embedded} (a journal under James's
- * {@code var/portcullis/tarpit}) or {@code redis://host:port} keep a store of the tarpit's own. Each remembered key is a set
+ * {@code var/portcullis/tarpit}) or a Redis URI ({@code redis://host:port}, {@code redis-sentinel://...#MASTER},
+ * {@code redis-cluster://...}) keep a store of the tarpit's own. Each remembered key is a set
  * {@code tarpit:<key>} (key = the address, or its {@code /24} / {@code /64} network) holding one member whose
  * last-seen time is the <em>end</em> of the remembering period; "remembered now" is "a member seen at or after
  * now". Since a store never moves a time back, a shorter period never shortens a longer one.
@@ -113,7 +114,7 @@ public class TarpitMemory implements AutoCloseable {
                 } catch (RuntimeException e) {
                     failed = true;
                     LOGGER.error("Portcullis: tarpit memory unavailable ({}): {}; nothing will be remembered",
-                            settings.tarpitStore, e.toString());
+                            io.portcullis.store.RedisUris.redact(settings.tarpitStore), e.toString());
                 }
             }
             return store;
@@ -165,7 +166,7 @@ public class TarpitMemory implements AutoCloseable {
         }
         if (s == null) {
             return CompletableFuture.failedFuture(new io.portcullis.store.StoreException(
-                    "tarpit memory unavailable (" + settings.tarpitStore + ")"));
+                    "tarpit memory unavailable (" + io.portcullis.store.RedisUris.redact(settings.tarpitStore) + ")"));
         }
         List<String> sets = new ArrayList<>();
         sets.add(SET_PREFIX + key(address, address instanceof Inet4Address ? 32 : 128));

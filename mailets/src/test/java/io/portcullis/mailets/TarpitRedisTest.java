@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.SmtpSettings;
 import io.portcullis.james.TarpitMemory;
+import io.portcullis.testing.RedisCluster;
 import io.portcullis.testing.RedisServer;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -62,6 +63,32 @@ class TarpitRedisTest {
             assertThat(remembered(node2, "192.0.2.200")).as("the /24").isTrue();
             assertThat(remembered(node2, "198.51.100.1")).isFalse();
             assertThat(redis.command("DBSIZE")).as("stored in Redis").isNotEqualTo(":0");
+        }
+    }
+
+    /** {@code smtp.tarpit.store = redis-cluster://...}: the same sharing on a real three-master Redis Cluster. */
+    @Test
+    void theMemoryIsSharedThroughARedisCluster() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start(tmp.resolve("cluster"))) {
+            SmtpSettings s = settings(cluster.uri());
+            try (TarpitMemory node1 = new TarpitMemory(s, tmp.resolve("c1"), Clock.systemUTC());
+                 TarpitMemory node2 = new TarpitMemory(s, tmp.resolve("c2"), Clock.systemUTC())) {
+                Tarpit mailet = new Tarpit(node1);
+                mailet.init(FakeMailetConfig.builder().mailetName("Tarpit").setProperty("ipv4Prefix", "24").build());
+                for (int i = 1; i <= 6; i++) {
+                    mailet.service(FakeMail.builder().name("m" + i).remoteAddr("192.0." + i + ".10")
+                            .remoteHost("x.example").build());
+                }
+                for (int i = 1; i <= 6; i++) {
+                    assertThat(remembered(node2, "192.0." + i + ".10")).isTrue();
+                    assertThat(remembered(node2, "192.0." + i + ".99")).as("the /24").isTrue();
+                }
+                assertThat(remembered(node2, "198.51.100.1")).isFalse();
+                assertThat(cluster.keysPerNode()).as("12 keys spread over the masters")
+                        .allSatisfy(n -> assertThat(n).isPositive());
+                cluster.close();
+                assertThat(remembered(node2, "192.0.1.10")).as("cluster down: not remembered, no failure").isFalse();
+            }
         }
     }
 
