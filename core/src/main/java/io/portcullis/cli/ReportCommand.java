@@ -1,6 +1,6 @@
 package io.portcullis.cli;
 
-import io.portcullis.log.DecisionReport;
+import io.portcullis.report.DecisionReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

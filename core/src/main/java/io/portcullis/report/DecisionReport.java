@@ -1,5 +1,8 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
+import io.portcullis.log.Decision;
+import io.portcullis.log.DecisionLog;
+import io.portcullis.log.JsonLine;
 import io.portcullis.net.Hosts;
 import java.io.BufferedReader;
 import java.io.IOException;

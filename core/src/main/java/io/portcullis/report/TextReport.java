@@ -1,8 +1,8 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
-import io.portcullis.log.DecisionReport.Row;
-import io.portcullis.log.DecisionReport.Side;
-import io.portcullis.log.DecisionReport.Table;
+import io.portcullis.report.DecisionReport.Row;
+import io.portcullis.report.DecisionReport.Side;
+import io.portcullis.report.DecisionReport.Table;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
