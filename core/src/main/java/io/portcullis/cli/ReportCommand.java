@@ -1,6 +1,6 @@
 package io.portcullis.cli;
 
-import io.portcullis.log.DecisionReport;
+import io.portcullis.report.DecisionReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,9 @@ import java.util.List;
 
 /**
  * {@code report [--log DIR]... [--day YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--html FILE]}: the decision
- * report over one or more decision log directories (several James nodes), as text on stdout; {@code --html FILE}
+ * report over one or more decision log directories (several James nodes: {@code --log A --log B}), as text on
+ * stdout; the folders are merged in time order, a decision found in several of them counts once, and the report names
+ * the nodes it covers with their decision counts; {@code --html FILE}
  * also writes it as one self-contained HTML page with charts (inline CSS and SVG, no script, nothing fetched).
  * Default directory {@value #DEFAULT_LOG} (where {@code ./portcullis run} writes, relative to the current
  * directory); default day: today (UTC), so a newcomer sees what just happened; {@code --day yesterday} for the
@@ -72,6 +74,12 @@ final class ReportCommand {
                         + "directory)");
                 return 1;
             }
+        }
+        try {
+            report.load();
+        } catch (IOException e) {
+            err.println("report: cannot read the logs: " + e);
+            return 1;
         }
         out.print(report.render());
         out.flush();

@@ -24,7 +24,9 @@ import java.util.Map;
  * {@code weight}, {@code reason}, {@code zone} for a DNS list's finding (its zone; lines written before it have
  * none); {@code observe: true} for a finding of a check in observe mode, which did not
  * count), {@code lists_unknown} (DNS lists that gave no answer and why, e.g. {@code zen, dbl: resolver
- * unreachable}: they could neither list nor clear the client), {@code reply} (the SMTP reply sent, or that would
+ * unreachable}: they could neither list nor clear the client), {@code entities} (the reputation records of the
+ * transaction as {@code kind:key}, e.g. {@code net:192.0.2.0/24}, {@code mail-from:example.com@192.0.2.0/24}: what the
+ * report's worst and most improved networks and domains count), {@code reply} (the SMTP reply sent, or that would
  * have been sent).
  */
 public final class Decision {
@@ -63,6 +65,7 @@ public final class Decision {
     List<Finding> observed = List.of();
     String reply;
     String listsUnknown;
+    List<String> entities = List.of();
 
     private Decision(String stage, String action) {
         this.stage = stage;
@@ -145,6 +148,15 @@ public final class Decision {
         return this;
     }
 
+    /**
+     * The transaction's reputation entities as {@code kind:key} ({@code net:192.0.2.0/24}, {@code from:example.com});
+     * at most {@link #FINDINGS_MAX} are written.
+     */
+    public Decision entities(List<String> keys) {
+        this.entities = keys == null ? List.of() : keys;
+        return this;
+    }
+
     /** The SMTP reply, e.g. {@code 550 5.7.1 Rejected: ...}. */
     public Decision reply(String text) {
         this.reply = text;
@@ -168,6 +180,7 @@ public final class Decision {
         d.observed = observed;
         d.reply = reply;
         d.listsUnknown = listsUnknown;
+        d.entities = entities;
         return d;
     }
 
@@ -224,6 +237,15 @@ public final class Decision {
             m.put("findings", fs);
         }
         putText(m, "lists_unknown", listsUnknown, TEXT_MAX);
+        if (!entities.isEmpty()) {
+            List<Object> es = new ArrayList<>();
+            for (String e : entities) {
+                if (es.size() < FINDINGS_MAX && e != null && !e.isEmpty()) {
+                    es.add(Text.headerSafe(e, TEXT_MAX));
+                }
+            }
+            m.put("entities", es);
+        }
         putText(m, "reply", reply, 400);
         return Json.write(m);
     }

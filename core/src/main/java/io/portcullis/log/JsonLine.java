@@ -9,7 +9,7 @@ import java.util.Map;
  * A small JSON reader for the decision log's lines: objects become {@link LinkedHashMap}, arrays {@link ArrayList},
  * numbers {@link Double}, plus String, Boolean and null. Throws {@link IllegalArgumentException} on bad input.
  */
-final class JsonLine {
+public final class JsonLine {
     private final String s;
     private int i;
 
@@ -17,7 +17,7 @@ final class JsonLine {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonLine p = new JsonLine(text);
         p.ws();
         Object v = p.value(0);

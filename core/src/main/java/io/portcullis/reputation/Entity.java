@@ -30,6 +30,26 @@ public final class Entity {
         return KEY_PREFIX + kind.id() + ":" + key;
     }
 
+    /** The entity as the decision log writes it: {@code net:192.0.2.0/24}. */
+    public String logKey() {
+        return kind.id() + ":" + key;
+    }
+
+    /**
+     * The entities a decision line records ({@code entities}): network, AS and the HELO, envelope sender and From
+     * domains as keyed for reputation (the address is the line's {@code client}; nameservers are left out), as
+     * {@link #logKey}s.
+     */
+    public static java.util.List<String> logKeys(java.util.Collection<Entity> entities) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Entity e : entities) {
+            if (e.kind != EntityKind.IP && e.kind != EntityKind.NS && !out.contains(e.logKey())) {
+                out.add(e.logKey());
+            }
+        }
+        return out;
+    }
+
     /** The entity of a store key, or null. */
     public static Entity ofStoreKey(String storeKey) {
         if (storeKey == null || !storeKey.startsWith(KEY_PREFIX)) {

@@ -2,7 +2,7 @@ package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.log.DecisionReport;
+import io.portcullis.report.DecisionReport;
 import io.portcullis.testing.P0fDaemon;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -147,6 +147,10 @@ class ReputationIT {
         }
     }
 
+    static long delta(Map<String, Long> before, Map<String, Long> after, String name) {
+        return after.getOrDefault(name, 0L) - before.getOrDefault(name, 0L);
+    }
+
     static List<Finding> reputationOf(String address) throws Exception {
         ReputationService rep = runtime.reputation();
         return rep.findings(rep.read(List.of(new Entity(EntityKind.IP, address)), List.of()).get());
@@ -156,6 +160,7 @@ class ReputationIT {
     @Order(1)
     void anAddressThatSentRefusedMailIsGreylistedAndARetryAfterTheDelayPassesForGood() throws Exception {
         String spammer = "127.0.0.20";
+        Map<String, Long> before = runtime.reputation().counts();
         for (int i = 0; i < 3; i++) {
             assertThat(send(spammer, "bulk@example.org", without("Date", MailClients.token())))
                     .as("no Date: score 20, refused at end of DATA").startsWith("550 5.7.1");
@@ -179,6 +184,14 @@ class ReputationIT {
         assertThat(delivered(next)).isTrue();
         // a reputation-decided verdict is never learned: the refusals were learned, the greylisting was not
         assertThat(reputationOf(spammer).get(0).detail()).startsWith("ip 127.0.0.20: 3 refused, 0 tagged, 0 clean");
+        // the metrics of this James's reputation: 3 refusals learned, one first attempt, one early retry, one pass,
+        // one remembered pass
+        Map<String, Long> after = runtime.reputation().counts();
+        assertThat(delta(before, after, ReputationService.LEARNED_PREFIX + "refused")).isEqualTo(3);
+        assertThat(delta(before, after, ReputationService.GREYLIST_FIRST)).isEqualTo(1);
+        assertThat(delta(before, after, ReputationService.GREYLIST_EARLY)).isEqualTo(1);
+        assertThat(delta(before, after, ReputationService.GREYLIST_PASSED)).isEqualTo(1);
+        assertThat(delta(before, after, ReputationService.GREYLIST_REMEMBERED)).isEqualTo(1);
     }
 
     @Test

@@ -116,6 +116,11 @@ final class TestJames {
 
     /** Prepares the working directory and starts James. */
     GuiceJamesServer start() throws Exception {
+        return PortcullisServer.start(prepare());
+    }
+
+    /** Prepares the working directory (James not started: e.g. to start it in another JVM); returns it. */
+    Path prepare() throws Exception {
         ItHosts.ensure();
         WorkingDirectory.prepare(TestPaths.repository().resolve("conf"), dir, smtpBind, "127.0.0.1:0", null);
         if (smtpHandler) {
@@ -139,7 +144,7 @@ final class TestJames {
         for (java.util.Map.Entry<String, String> f : confFiles.entrySet()) {
             Files.write(dir.resolve("conf").resolve(f.getKey()), f.getValue().getBytes(StandardCharsets.UTF_8));
         }
-        return PortcullisServer.start(dir);
+        return dir;
     }
 
     private void replaceInSmtpXml(String what, String with) throws IOException {

@@ -1,7 +1,7 @@
 package io.portcullis.bench;
 
 import io.portcullis.log.DecisionLog;
-import io.portcullis.log.DecisionReport;
+import io.portcullis.report.DecisionReport;
 import io.portcullis.testing.KnotServer;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -48,6 +48,13 @@ import org.slf4j.LoggerFactory;
  *       {@code portcullis_dns_over_cap} (a lookup refused for capacity, never sent: over {@code dns.max-in-flight},
  *       the client network's {@code dns.max-in-flight-per-client}, or the part not {@code dns.reserved-for-lists}
  *       for a non-list question).</li>
+ *   <li>reputation and greylisting (counted by {@link ReputationService}, which also keeps them per instance):
+ *       {@code portcullis_reputation_learned_<outcome>} (transactions learned: {@code refused}, {@code tagged},
+ *       {@code clean}, {@code spam}, {@code ham}), {@code portcullis_greylist_first_attempt} (a triplet's first attempt
+ *       answered 451), {@code portcullis_greylist_early_retry} (a retry before the delay, 451 again),
+ *       {@code portcullis_greylist_passed} (a retry in the window passed; the network is remembered),
+ *       {@code portcullis_greylist_remembered_pass} (in the greylist band, passed at once: the network passed
+ *       before);</li>
  *   <li>{@code portcullis_tarpit_remember_failed}: addresses the {@code Tarpit} mailet could not remember (the
  *       tarpit store failed or was unavailable).</li>
  * </ul>

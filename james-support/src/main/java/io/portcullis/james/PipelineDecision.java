@@ -7,7 +7,10 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 
-/** The decision log line of a pipeline decision (stage {@code pipeline}): client, sender, recipients, message id. */
+/**
+ * The decision log line of a pipeline decision (stage {@code pipeline}): client, sender, recipients, message id and,
+ * with reputation on, the transaction's reputation entities.
+ */
 public final class PipelineDecision {
     private static final AttributeName HELO = AttributeName.of("org.apache.james.HELO");
 
@@ -71,6 +74,9 @@ public final class PipelineDecision {
         d.sender(mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString());
         d.recipients(mail.getRecipients() == null ? 0 : mail.getRecipients().size());
         MailAttributes.listsUnknown(mail).ifPresent(d::listsUnknown);
+        if (runtime.reputation().enabled()) {
+            d.entities(io.portcullis.reputation.Entity.logKeys(ReputationService.entities(mail)));
+        }
         try {
             d.messageId(mail.getMessage() == null ? null : mail.getMessage().getMessageID());
         } catch (Exception e) {

@@ -166,7 +166,8 @@ public class PortcullisRuntime {
         if (dnsHealth != null) {
             dnsHealth.start();
         }
-        this.reputation = new ReputationService(config, nameservers, workingDirectory, java.time.Clock.systemUTC());
+        this.reputation = new ReputationService(config, nameservers, workingDirectory, java.time.Clock.systemUTC(),
+                metrics);
         if (workingDirectory != null) {
             // In James: open the store at start (tests and tools without a working directory open it on first use).
             this.reputation.openNow();

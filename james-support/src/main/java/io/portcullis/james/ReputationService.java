@@ -68,8 +68,17 @@ public final class ReputationService implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong greylisted = new AtomicLong();
     private final AtomicLong greylistPassed = new AtomicLong();
+    /** Counters of this instance (not JVM-wide), by metric name; also sent to James's metrics. */
+    private final Map<String, AtomicLong> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Metrics metrics;
 
     ReputationService(PortcullisConfig config, NameserverService nameservers, Path workingDirectory, Clock clock) {
+        this(config, nameservers, workingDirectory, clock, null);
+    }
+
+    ReputationService(PortcullisConfig config, NameserverService nameservers, Path workingDirectory, Clock clock,
+            Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.nameservers = nameservers;
         this.workingDirectory = workingDirectory;
@@ -227,13 +236,57 @@ public final class ReputationService implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         List<Entity> copy = List.copyOf(entities);
+        count(LEARNED_PREFIX + outcome.id());
         return write(() -> s.learn(copy, outcome));
+    }
+
+    /** Counter name prefix of learned transactions, by outcome ({@code refused}, {@code tagged}, {@code clean}, ...). */
+    public static final String LEARNED_PREFIX = "portcullis_reputation_learned_";
+    /** A triplet's first attempt got 451 (greylisted). */
+    public static final String GREYLIST_FIRST = "portcullis_greylist_first_attempt";
+    /** A retry before the delay got 451 again. */
+    public static final String GREYLIST_EARLY = "portcullis_greylist_early_retry";
+    /** A retry after the delay, within the window, passed (the network is remembered). */
+    public static final String GREYLIST_PASSED = "portcullis_greylist_passed";
+    /** A transaction in the greylist band passed at once: its network passed the greylist before. */
+    public static final String GREYLIST_REMEMBERED = "portcullis_greylist_remembered_pass";
+
+    /** Counts {@code name} on this instance and in James's metrics. */
+    private void count(String name) {
+        counts.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+        if (metrics != null) {
+            metrics.count(name);
+        }
+    }
+
+    /** The counter {@code name} of this instance (0 when never counted). */
+    public long counter(String name) {
+        AtomicLong n = counts.get(name);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The counters of this instance, by name (a copy). */
+    public Map<String, Long> counts() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** A retry of a greylisted triplet before the delay (answered 451 again). */
+    public void greylistEarly() {
+        count(GREYLIST_EARLY);
+    }
+
+    /** A transaction in the greylist band let through because its network passed the greylist before. */
+    public void greylistRemembered() {
+        count(GREYLIST_REMEMBERED);
     }
 
     /** Records a greylisted first attempt of the triplet. */
     public void greylistAttempt(String network, String sender, String recipient) {
         ReputationStore s = store();
         greylisted.incrementAndGet();
+        count(GREYLIST_FIRST);
         if (s == null) {
             return;
         }
@@ -246,6 +299,7 @@ public final class ReputationService implements AutoCloseable {
     public void greylistPassed(String network) {
         ReputationStore s = store();
         greylistPassed.incrementAndGet();
+        count(GREYLIST_PASSED);
         if (s == null) {
             return;
         }

@@ -7,7 +7,7 @@ import io.portcullis.dns.DnsSettings;
 import io.portcullis.dns.DnsType;
 import io.portcullis.dns.DnsjavaClient;
 import io.portcullis.log.DecisionLog;
-import io.portcullis.log.DecisionReport;
+import io.portcullis.report.DecisionReport;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

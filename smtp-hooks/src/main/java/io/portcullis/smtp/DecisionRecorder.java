@@ -123,6 +123,7 @@ final class DecisionRecorder {
                 d.rdns(conn.rdns.getNow(null));
             }
             d.helo(conn.helo);
+            d.entities(io.portcullis.reputation.Entity.logKeys(SmtpReputation.entities(conn)));
             String unknown = conn.listsUnknown();
             if (unknown != null && !unknown.isEmpty()) {
                 d.listsUnknown(unknown);

@@ -149,6 +149,11 @@ final class SmtpReputation {
         boolean greylisted = d.refusal().map(r -> r.kind() == Refusal.Kind.GREYLISTED).orElse(false);
         if (greylisted && status == Greylist.Status.FIRST) {
             service().greylistAttempt(conn.greyNetwork, conn.greySender, recipient);
+        } else if (greylisted && status == Greylist.Status.EARLY) {
+            service().greylistEarly();
+        } else if (!d.refuses() && status == Greylist.Status.PASSED_BEFORE
+                && SmtpDecider.inGreylistBand(d.score(), rules)) {
+            service().greylistRemembered();
         } else if (!d.refuses() && status == Greylist.Status.RETRY_OK && SmtpDecider.inGreylistBand(d.score(), rules)) {
             service().greylistPassed(conn.greyNetwork);
         }

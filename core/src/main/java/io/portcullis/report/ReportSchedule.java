@@ -1,4 +1,4 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,7 +1,8 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.log.Decision;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,8 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
+import io.portcullis.log.Decision;
+import io.portcullis.log.DecisionLog;
+import io.portcullis.log.JsonLine;
 import io.portcullis.net.Hosts;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,9 +28,12 @@ import java.util.TreeSet;
 /**
  * The daily report over one or more decision log directories (one per James node, or copies of them): totals per
  * action; refusals (reject and tempfail) by reason, list, rule, nameserver, client network (/24, /64) and hour;
- * the top refused senders; observe-mode results apart; log overflow and DNS health lines. Plain text, in a fixed
- * order (counts descending, then names), so the same lines always give the same text. This class reads and
- * counts (the model); {@link TextReport} and {@link HtmlReport} render it.
+ * the top refused senders; the worst networks and domains of the period and the most improved ones (against the
+ * previous period of the same length, {@link EntityTally}); observe-mode results apart; log overflow and DNS health
+ * lines. Plain text, in a fixed order (counts descending, then names), so the same lines always give the same text.
+ * The folders are read together in time order ({@link LogMerge}: a decision found in several folders counts once, a
+ * torn last line is skipped). This class reads and counts (the model); {@link TextReport} and {@link HtmlReport}
+ * render it.
  */
 public final class DecisionReport {
     static final int TOP = 10;
@@ -45,6 +51,12 @@ public final class DecisionReport {
     private long overflowDropped;
     private final Map<String, Long> overflowByNode = new TreeMap<>();
     private final Map<String, Long> dnsHealth = new TreeMap<>();
+    private final LogMerge merge = new LogMerge();
+    private boolean loaded = true;
+    private int previousFiles;
+    /** Enforced decisions per network and domain, this period and the one before. */
+    private final EntityTally current = new EntityTally();
+    private final EntityTally previous = new EntityTally();
 
     /** Counts for one side (enforced, or observe mode). */
     static final class Side {
@@ -112,35 +124,61 @@ public final class DecisionReport {
         this.to = to;
     }
 
-    /** Reads the files of {@code directory} for the report's days. */
+    /**
+     * Adds the files of {@code directory} for the report's days (and the previous period's, for the comparison of
+     * networks and domains). Folders are read together, merged by time, when the report is first asked for a
+     * figure ({@link #load}): a line found in several folders counts once.
+     *
+     * @throws IOException when {@code directory} is not a folder or cannot be listed
+     */
     public DecisionReport read(Path directory) throws IOException {
         directories.add(directory);
         if (!Files.isDirectory(directory)) {
             throw new IOException("not a directory: " + directory);
         }
-        List<Path> chosen = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory, DecisionLog.PREFIX + "*"
-                + DecisionLog.SUFFIX)) {
-            for (Path f : ds) {
-                LocalDate d = DecisionLog.dayOf(f.getFileName().toString());
-                if (d != null && !d.isBefore(from) && !d.isAfter(to)) {
-                    chosen.add(f);
-                }
+        for (Path f : merge.add(directory, previousFrom(), to)) {
+            if (DecisionLog.dayOf(f.getFileName().toString()).isBefore(from)) {
+                previousFiles++;
+            } else {
+                files++;
             }
         }
-        chosen.sort(Comparator.naturalOrder());
-        for (Path f : chosen) {
-            files++;
-            try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!line.trim().isEmpty()) {
-                        add(line);
-                    }
-                }
-            }
-        }
+        loaded = false;
         return this;
+    }
+
+    /** Reads the folders added by {@link #read} (merged by time), once; later calls do nothing. */
+    public DecisionReport load() throws IOException {
+        if (loaded) {
+            return this;
+        }
+        loaded = true;
+        merge.run(new LogMerge.Sink() {
+            @Override
+            public void line(Map<String, Object> fields, OffsetDateTime time) {
+                add(fields, time.withOffsetSameInstant(ZoneOffset.UTC));
+            }
+
+            @Override
+            public void unreadable() {
+                unreadable++;
+            }
+        });
+        return this;
+    }
+
+    /** {@link #load}, for the figures' getters (an I/O error surfaces unchecked). */
+    private void loaded() {
+        try {
+            load();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The first day of the period before the report's, of the same length. */
+    LocalDate previousFrom() {
+        return from.minusDays(java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1);
     }
 
     /**
@@ -158,6 +196,7 @@ public final class DecisionReport {
 
     /** Enforced refusals (reject and tempfail, SMTP time and pipeline); observe mode not included. */
     public long refused() {
+        loaded();
         return enforced.refusals;
     }
 
@@ -167,11 +206,13 @@ public final class DecisionReport {
      * by {@code Tag} counts once.
      */
     public long tagged() {
+        loaded();
         return enforced.pipelineActions.isEmpty() ? enforced.smtp(Decision.TAG) : enforced.pipeline(Decision.TAG);
     }
 
     /** Enforced decisions, all actions and stages. */
     public long decisions() {
+        loaded();
         return enforced.decisions;
     }
 
@@ -180,7 +221,10 @@ public final class DecisionReport {
         return period();
     }
 
-    /** Adds one log line (lines outside the report's days, or unreadable, are skipped; the latter counted). */
+    /**
+     * Adds one log line by hand (no duplicate detection): lines outside the report's days and the previous period are
+     * skipped, unreadable ones counted.
+     */
     @SuppressWarnings("unchecked")
     public void add(String line) {
         Map<String, Object> m;
@@ -197,8 +241,19 @@ public final class DecisionReport {
             unreadable++;
             return;
         }
+        add(m, t);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void add(Map<String, Object> m, OffsetDateTime t) {
         LocalDate day = t.toLocalDate();
-        if (day.isBefore(from) || day.isAfter(to)) {
+        if (day.isBefore(previousFrom()) || day.isAfter(to)) {
+            return;
+        }
+        if (day.isBefore(from)) {
+            if (str(m, "type") == null && str(m, "action") != null && !Boolean.TRUE.equals(m.get("observe"))) {
+                previous.add(m);
+            }
             return;
         }
         String node = orElse(str(m, "node"), "?");
@@ -238,6 +293,9 @@ public final class DecisionReport {
             dnsHealth.merge("decisions with lists unknown (" + node + ")", 1L, Long::sum);
         }
         Side side = Boolean.TRUE.equals(m.get("observe")) ? observed : enforced;
+        if (side == enforced) {
+            current.add(m);
+        }
         side.decisions++;
         (Decision.PIPELINE.equals(str(m, "stage")) ? side.pipelineActions : side.actions).merge(action, 1L,
                 Long::sum);
@@ -392,11 +450,13 @@ public final class DecisionReport {
 
     /** The text report (see {@link TextReport}). */
     public String render() {
+        loaded();
         return TextReport.render(this);
     }
 
     /** The self-contained HTML page with charts (see {@link HtmlReport}). */
     public String renderHtml() {
+        loaded();
         return HtmlReport.render(this);
     }
 
@@ -436,38 +496,86 @@ public final class DecisionReport {
     }
 
     int files() {
+        loaded();
         return files;
     }
 
     int unreadable() {
+        loaded();
         return unreadable;
     }
 
     /** Decisions per node, by node name. */
     Map<String, Long> nodes() {
+        loaded();
         return Collections.unmodifiableMap(nodes);
     }
 
     Side enforced() {
+        loaded();
         return enforced;
     }
 
     Side observed() {
+        loaded();
         return observed;
     }
 
     long overflowDropped() {
+        loaded();
         return overflowDropped;
     }
 
     /** Overflow per node, by node name. */
     Map<String, Long> overflowByNode() {
+        loaded();
         return Collections.unmodifiableMap(overflowByNode);
     }
 
     /** DNS health events, counts descending. */
     List<Row> dnsHealth() {
+        loaded();
         return rows(dnsHealth, Integer.MAX_VALUE);
+    }
+
+    /** Files of the previous period read (for the comparison of networks and domains). */
+    int previousFiles() {
+        loaded();
+        return previousFiles;
+    }
+
+    /** Lines met in more than one log folder, counted once. */
+    long duplicates() {
+        loaded();
+        return merge.duplicates();
+    }
+
+    /** Torn last lines (a file being written) skipped. */
+    int torn() {
+        loaded();
+        return merge.torn();
+    }
+
+    /** The previous period of the same length, as text. */
+    String previousPeriod() {
+        LocalDate end = from.minusDays(1);
+        LocalDate start = previousFrom();
+        return start.equals(end) ? start.toString() : start + " to " + end;
+    }
+
+    /** Least decisions a network or domain needs in each period to be compared. */
+    static final int MIN_COMPARED = 5;
+
+    /** The networks (true) or domains (false) with the most spam this period. */
+    List<EntityTally.Row> worst(boolean networks) {
+        loaded();
+        return current.worst(networks, TOP);
+    }
+
+    /** The networks (true) or domains (false) whose spam ratio dropped most against the previous period. */
+    List<EntityTally.Row> mostImproved(boolean networks) {
+        loaded();
+        return current.mostImproved(previous, networks, MIN_COMPARED, TOP);
     }
 
     /** The actions to show for a side: the known ones in a fixed order, then any others seen, by name. */

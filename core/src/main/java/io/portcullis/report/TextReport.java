@@ -1,8 +1,8 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
-import io.portcullis.log.DecisionReport.Row;
-import io.portcullis.log.DecisionReport.Side;
-import io.portcullis.log.DecisionReport.Table;
+import io.portcullis.report.DecisionReport.Row;
+import io.portcullis.report.DecisionReport.Side;
+import io.portcullis.report.DecisionReport.Table;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +33,12 @@ final class TextReport {
         if (r.unreadable() > 0) {
             out.append("Unreadable lines skipped: ").append(r.unreadable()).append('\n');
         }
+        if (r.duplicates() > 0) {
+            out.append("Lines in several logs, counted once: ").append(r.duplicates()).append('\n');
+        }
+        if (r.torn() > 0) {
+            out.append("Torn last lines skipped (a file being written): ").append(r.torn()).append('\n');
+        }
         out.append('\n');
         Side enforced = r.enforced();
         out.append("Decisions: ").append(enforced.decisions()).append('\n');
@@ -43,6 +49,8 @@ final class TextReport {
         out.append('\n');
         out.append("Refused (reject + tempfail): ").append(enforced.refusals()).append('\n');
         details(out, enforced);
+        entities(out, r, true);
+        entities(out, r, false);
 
         Side observed = r.observed();
         out.append("Observe mode (logged, not enforced): ").append(observed.decisions()).append('\n');
@@ -69,6 +77,39 @@ final class TextReport {
             row(out, "  ", e.key, e.count);
         }
         return out.toString();
+    }
+
+    /** The worst and the most improved networks (or domains) of the period. */
+    private static void entities(StringBuilder out, DecisionReport r, boolean networks) {
+        String what = networks ? "networks" : "domains";
+        String col = networks ? "network" : "domain";
+        List<EntityTally.Row> worst = r.worst(networks);
+        out.append("Worst ").append(what).append(" (spam: refused + tagged)").append(worst.isEmpty() ? ": none" : "")
+                .append('\n');
+        if (!worst.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "    %-36s%7s%10s%7s%n", col, "spam", "decisions", "ratio"));
+            for (EntityTally.Row e : worst) {
+                out.append(String.format(Locale.ROOT, "    %-36s%7d%10d%7s%n", e.key, e.spam, e.total,
+                        percent(e.ratio())));
+            }
+        }
+        List<EntityTally.Row> improved = r.mostImproved(networks);
+        out.append("Most improved ").append(what).append(" (spam ratio against ").append(r.previousPeriod())
+                .append(", at least ").append(DecisionReport.MIN_COMPARED).append(" decisions in each)")
+                .append(improved.isEmpty() ? ": none" : "").append('\n');
+        if (!improved.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "    %-36s%7s%7s%10s%n", col, "before", "now", "decisions"));
+            for (EntityTally.Row e : improved) {
+                out.append(String.format(Locale.ROOT, "    %-36s%7s%7s%10d%n", e.key, percent(e.previousRatio()),
+                        percent(e.ratio()), e.total));
+            }
+        }
+        out.append('\n');
+    }
+
+    /** A ratio as a whole percentage ({@code 67%}). */
+    static String percent(double ratio) {
+        return Math.round(ratio * 100) + "%";
     }
 
     private static void details(StringBuilder out, Side s) {

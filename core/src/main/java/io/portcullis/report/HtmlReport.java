@@ -1,8 +1,8 @@
-package io.portcullis.log;
+package io.portcullis.report;
 
-import io.portcullis.log.DecisionReport.Row;
-import io.portcullis.log.DecisionReport.Side;
-import io.portcullis.log.DecisionReport.Table;
+import io.portcullis.report.DecisionReport.Row;
+import io.portcullis.report.DecisionReport.Side;
+import io.portcullis.report.DecisionReport.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +67,14 @@ final class HtmlReport {
         if (r.unreadable() > 0) {
             out.append("<p class=\"meta warn\">Unreadable lines skipped: ").append(r.unreadable()).append("</p>\n");
         }
+        if (r.duplicates() > 0) {
+            out.append("<p class=\"meta\">Lines in several logs, counted once: ").append(r.duplicates())
+                    .append("</p>\n");
+        }
+        if (r.torn() > 0) {
+            out.append("<p class=\"meta warn\">Torn last lines skipped (a file being written): ").append(r.torn())
+                    .append("</p>\n");
+        }
 
         Side enforced = r.enforced();
         out.append("<h2>Decisions: ").append(enforced.decisions()).append("</h2>\n<div class=\"pair\">\n");
@@ -82,6 +90,8 @@ final class HtmlReport {
 
         out.append("<h2>Refused (reject + tempfail): ").append(enforced.refusals()).append("</h2>\n");
         details(out, enforced);
+        entities(out, r, true);
+        entities(out, r, false);
 
         Side observed = r.observed();
         out.append("<h2>Observe mode (logged, not enforced): ").append(observed.decisions()).append("</h2>\n");
@@ -110,6 +120,42 @@ final class HtmlReport {
         table(out, dns);
         out.append("</body>\n</html>\n");
         return out.toString();
+    }
+
+    /** The worst and the most improved networks (or domains) of the period, as two tables side by side. */
+    private static void entities(StringBuilder out, DecisionReport r, boolean networks) {
+        String what = networks ? "networks" : "domains";
+        String col = networks ? "network" : "domain";
+        List<EntityTally.Row> worst = r.worst(networks);
+        List<EntityTally.Row> improved = r.mostImproved(networks);
+        out.append("<h2>Worst and most improved ").append(what).append("</h2>\n<div class=\"pair\">\n<div>\n")
+                .append("<h3>Worst (spam: refused + tagged)").append(worst.isEmpty() ? ": none" : "")
+                .append("</h3>\n");
+        if (!worst.isEmpty()) {
+            out.append("<table>\n<tr><th>").append(col).append("</th><th class=\"n\">spam</th>")
+                    .append("<th class=\"n\">decisions</th><th class=\"n\">ratio</th></tr>\n");
+            for (EntityTally.Row e : worst) {
+                out.append("<tr><td>").append(esc(e.key)).append("</td><td class=\"n\">").append(e.spam)
+                        .append("</td><td class=\"n\">").append(e.total).append("</td><td class=\"n\">")
+                        .append(TextReport.percent(e.ratio())).append("</td></tr>\n");
+            }
+            out.append("</table>\n");
+        }
+        out.append("</div>\n<div>\n<h3>Most improved (spam ratio against ").append(esc(r.previousPeriod()))
+                .append(", at least ").append(DecisionReport.MIN_COMPARED).append(" decisions in each)")
+                .append(improved.isEmpty() ? ": none" : "").append("</h3>\n");
+        if (!improved.isEmpty()) {
+            out.append("<table>\n<tr><th>").append(col).append("</th><th class=\"n\">before</th>")
+                    .append("<th class=\"n\">now</th><th class=\"n\">decisions</th></tr>\n");
+            for (EntityTally.Row e : improved) {
+                out.append("<tr><td>").append(esc(e.key)).append("</td><td class=\"n\">")
+                        .append(TextReport.percent(e.previousRatio())).append("</td><td class=\"n\">")
+                        .append(TextReport.percent(e.ratio())).append("</td><td class=\"n\">").append(e.total)
+                        .append("</td></tr>\n");
+            }
+            out.append("</table>\n");
+        }
+        out.append("</div>\n</div>\n");
     }
 
     private static void details(StringBuilder out, Side s) {
