@@ -15,17 +15,12 @@ public final class LogSettings {
     /** Null: the host name ({@code io.portcullis.log.LocalNode}). */
     public final String node;
 
-    public LogSettings(boolean enabled, Path directory, int retentionDays, int queueSize, String node) {
+    private LogSettings(boolean enabled, Path directory, int retentionDays, int queueSize, String node) {
         this.enabled = enabled;
         this.directory = directory;
         this.retentionDays = retentionDays;
         this.queueSize = queueSize;
         this.node = node;
-    }
-
-    /** A copy writing to another directory (tests, tools). */
-    public LogSettings withDirectory(Path other) {
-        return new LogSettings(enabled, other, retentionDays, queueSize, node);
     }
 
     /** The {@code log.*} keys. */

@@ -17,17 +17,13 @@ import java.util.Optional;
  * Immutable.
  */
 public final class NameserverConfig {
-    /** Off; all other values at their defaults. */
-    public static final NameserverConfig DEFAULTS = new NameserverConfig(false, NameserverSettings.DEFAULTS, null,
-            true, Duration.ofSeconds(5));
-
     private final boolean enabled;
     private final NameserverSettings settings;
     private final Path localList;
     private final boolean learnedEnabled;
     private final Duration localListCheckInterval;
 
-    public NameserverConfig(boolean enabled, NameserverSettings settings, Path localList, boolean learnedEnabled,
+    private NameserverConfig(boolean enabled, NameserverSettings settings, Path localList, boolean learnedEnabled,
             Duration localListCheckInterval) {
         this.enabled = enabled;
         this.settings = Objects.requireNonNull(settings);
@@ -58,22 +54,6 @@ public final class NameserverConfig {
     /** How often the local list file's modification time is checked (5 s). */
     public Duration localListCheckInterval() {
         return localListCheckInterval;
-    }
-
-    public NameserverConfig withEnabled(boolean on) {
-        return new NameserverConfig(on, settings, localList, learnedEnabled, localListCheckInterval);
-    }
-
-    public NameserverConfig withSettings(NameserverSettings other) {
-        return new NameserverConfig(enabled, other, localList, learnedEnabled, localListCheckInterval);
-    }
-
-    public NameserverConfig withLocalList(Path file) {
-        return new NameserverConfig(enabled, settings, file, learnedEnabled, localListCheckInterval);
-    }
-
-    public NameserverConfig withLearnedEnabled(boolean on) {
-        return new NameserverConfig(enabled, settings, localList, on, localListCheckInterval);
     }
 
     /** The {@code nameservers.*} keys (lists: {@link ListKeys}). */

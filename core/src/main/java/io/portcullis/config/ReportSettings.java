@@ -43,7 +43,7 @@ public final class ReportSettings {
     public final List<Path> logs;
     public final boolean html;
 
-    public ReportSettings(boolean enabled, LocalTime time, ZoneId zone, Period period, List<String> recipients,
+    private ReportSettings(boolean enabled, LocalTime time, ZoneId zone, Period period, List<String> recipients,
             boolean postmaster, String sender, List<Path> logs, boolean html) {
         this.enabled = enabled;
         this.time = time;

@@ -72,7 +72,7 @@ public final class StoreConfig {
                 prefix, Duration.ofMillis(v.positiveInt(Keys.STORE_REDIS_TIMEOUT)));
     }
 
-    public StoreConfig(Type type, Path directory, Duration retention, Duration fsyncInterval, String redisUri,
+    private StoreConfig(Type type, Path directory, Duration retention, Duration fsyncInterval, String redisUri,
             String redisPrefix, Duration redisTimeout) {
         this.type = Objects.requireNonNull(type);
         this.directory = Objects.requireNonNull(directory);
