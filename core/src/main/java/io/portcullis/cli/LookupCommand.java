@@ -66,9 +66,9 @@ final class LookupCommand {
         if (!args.options("--dns").isEmpty()) {
             List<InetSocketAddress> servers = new ArrayList<>();
             for (String s : args.options("--dns")) {
-                servers.addAll(PortcullisConfig.parseServers("--dns", "--dns", s));
+                servers.addAll(io.portcullis.config.DnsConfig.parseServers("--dns", "--dns", s));
             }
-            config = config.withDns(config.dns().withServers(servers));
+            config = config.toBuilder().dns(config.dns().withServers(servers)).build();
         }
         List<ListSpec> lists = new ArrayList<>();
         List<ListSpec> nsLists = new ArrayList<>();

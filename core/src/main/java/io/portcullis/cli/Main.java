@@ -40,6 +40,8 @@ public final class Main {
                 case "report":
                     return ReportCommand.run(CliArgs.parse(rest, ReportCommand.OPTIONS), out, err,
                             java.time.Clock.systemUTC());
+                case "config-reference":
+                    return io.portcullis.config.ConfigReference.run(rest, out, err);
                 case "help":
                 case "--help":
                 case "-h":
@@ -73,6 +75,7 @@ public final class Main {
                 + "  portcullis bench [--config FILE] [--seconds N] [--warmup N] PATH...\n"
                 + "                                                  header checks per second on one core\n"
                 + "  portcullis rules [--config FILE]                the header rule catalogue and effective scores\n"
+                + "  portcullis config-reference [--write README.md] the configuration keys (README table)\n"
                 + "  portcullis lookup [--config FILE] [--dns HOST:PORT] [--list SPEC]... [--nameserver-list FILE]\n"
                 + "                    TARGET...                     look IPs or domains up in DNS lists; JSON per target\n"
                 + "                                                  SPEC: [ip:|name:|ns-name:|ns-ip:]ZONE[=FILTER][*WEIGHT]\n"

@@ -1,8 +1,12 @@
 package io.portcullis.config;
 
+import io.portcullis.nameservers.LocalNsList;
 import io.portcullis.nameservers.NameserverSettings;
+import io.portcullis.nameservers.NsAllowList;
+import io.portcullis.dnsbl.ListSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,17 +17,13 @@ import java.util.Optional;
  * Immutable.
  */
 public final class NameserverConfig {
-    /** Off; all other values at their defaults. */
-    public static final NameserverConfig DEFAULTS = new NameserverConfig(false, NameserverSettings.DEFAULTS, null,
-            true, Duration.ofSeconds(5));
-
     private final boolean enabled;
     private final NameserverSettings settings;
     private final Path localList;
     private final boolean learnedEnabled;
     private final Duration localListCheckInterval;
 
-    public NameserverConfig(boolean enabled, NameserverSettings settings, Path localList, boolean learnedEnabled,
+    private NameserverConfig(boolean enabled, NameserverSettings settings, Path localList, boolean learnedEnabled,
             Duration localListCheckInterval) {
         this.enabled = enabled;
         this.settings = Objects.requireNonNull(settings);
@@ -56,20 +56,38 @@ public final class NameserverConfig {
         return localListCheckInterval;
     }
 
-    public NameserverConfig withEnabled(boolean on) {
-        return new NameserverConfig(on, settings, localList, learnedEnabled, localListCheckInterval);
-    }
-
-    public NameserverConfig withSettings(NameserverSettings other) {
-        return new NameserverConfig(enabled, other, localList, learnedEnabled, localListCheckInterval);
-    }
-
-    public NameserverConfig withLocalList(Path file) {
-        return new NameserverConfig(enabled, settings, file, learnedEnabled, localListCheckInterval);
-    }
-
-    public NameserverConfig withLearnedEnabled(boolean on) {
-        return new NameserverConfig(enabled, settings, localList, on, localListCheckInterval);
+    /** The {@code nameservers.*} keys (lists: {@link ListKeys}). */
+    static NameserverConfig parse(ConfigValues v) {
+        List<ListSpec> lists = ListKeys.NAMESERVERS.parse(v);
+        NameserverSettings.Builder b = NameserverSettings.builder();
+        int names = v.positiveInt(Keys.NS_MAX_NAMES);
+        v.check(Keys.NS_MAX_NAMES.name(), v.given(Keys.NS_MAX_NAMES.name()), () -> b.maxNames(names));
+        int hosts = v.positiveInt(Keys.NS_MAX_HOSTS);
+        v.check(Keys.NS_MAX_HOSTS.name(), v.given(Keys.NS_MAX_HOSTS.name()), () -> b.maxHosts(hosts));
+        int addresses = v.positiveInt(Keys.NS_MAX_ADDRESSES);
+        v.check(Keys.NS_MAX_ADDRESSES.name(), v.given(Keys.NS_MAX_ADDRESSES.name()), () -> b.maxAddresses(addresses));
+        b.localListScore(v.number(Keys.NS_LOCAL_LIST_SCORE));
+        b.learnedScore(v.number(Keys.NS_LEARNED_SCORE));
+        b.lists(lists);
+        int domains = v.positiveInt(Keys.NS_LEARNED_MIN_SPAM_DOMAINS);
+        v.check(Keys.NS_LEARNED_MIN_SPAM_DOMAINS.name(), v.given(Keys.NS_LEARNED_MIN_SPAM_DOMAINS.name()),
+                () -> b.learnedMinSpamDomains(domains));
+        double ratio = v.number(Keys.NS_LEARNED_MIN_SPAM_RATIO);
+        v.check(Keys.NS_LEARNED_MIN_SPAM_RATIO.name(), v.given(Keys.NS_LEARNED_MIN_SPAM_RATIO.name()),
+                () -> b.learnedMinSpamRatio(ratio));
+        b.learnedWindow(Duration.ofDays(v.positiveInt(Keys.NS_LEARNED_WINDOW)));
+        String allow = v.text(Keys.NS_LEARNED_ALLOW);
+        String base = allow.equalsIgnoreCase("default") ? String.join(" ", NsAllowList.DEFAULT_ENTRIES)
+                : allow.equalsIgnoreCase("none") ? "" : allow;
+        v.parsed(Keys.NS_LEARNED_ALLOW.name(), v.given(Keys.NS_LEARNED_ALLOW.name()), s -> NsAllowList.parse(base));
+        String extra = v.given(Keys.NS_LEARNED_ALLOW_EXTRA.name());
+        String all = base + " " + (extra == null ? "" : extra);
+        b.allowList(v.parsed(Keys.NS_LEARNED_ALLOW_EXTRA.name(), extra == null ? "" : extra,
+                s -> NsAllowList.parse(all)));
+        String ll = v.text(Keys.NS_LOCAL_LIST);
+        Path localList = ll == null ? null : v.path(Keys.NS_LOCAL_LIST.name(), ll, true);
+        return new NameserverConfig(v.bool(Keys.NS_ENABLED), b.build(), localList, v.bool(Keys.NS_LEARNED_ENABLED),
+                LocalNsList.DEFAULT_CHECK_INTERVAL);
     }
 
     @Override

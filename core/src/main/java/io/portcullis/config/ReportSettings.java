@@ -1,8 +1,6 @@
 package io.portcullis.config;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.DateTimeException;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -11,42 +9,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The daily mailed decision report ({@code report.*} keys of {@code portcullis.properties}), used by
- * {@code io.portcullis.james.DailyReportMailer} inside James. Immutable.
- *
- * <pre>
- * report.enabled    = false      # mail the decision report once a day (needs the DailyReportMailer startable)
- * report.time       = 06:00      # HH:MM (or HH:MM:SS), local time in report.zone
- * report.zone       = system     # a zone id (Europe/Paris, UTC, ...) or "system" (the JVM's zone)
- * report.period     = yesterday  # yesterday | today (the day so far); days are UTC days, as in the log
- * report.recipients =            # comma-separated addresses, in addition to the postmaster
- * report.postmaster = true       # also mail James's postmaster (mailetcontainer.xml context/postmaster)
- * report.sender     =            # From and envelope sender; default: James's postmaster
- * report.logs       =            # extra decision log folders (other nodes) to merge; relative to James's working directory
- * report.html       = true       # multipart/alternative with the HTML page; false: plain text only
- * </pre>
- *
- * With {@code report.enabled = true}, nobody to mail ({@code report.postmaster = false} and no recipient) fails.
+ * The daily mailed decision report ({@code report.*} keys of {@code portcullis.properties}, documented in
+ * {@link Keys}), used by {@code io.portcullis.james.DailyReportMailer} inside James. Immutable. With
+ * {@code report.enabled = true}, nobody to mail ({@code report.postmaster = false} and no recipient) fails.
  */
 public final class ReportSettings {
-    public static final String PREFIX = "report.";
-    public static final String ENABLED = "report.enabled";
-    public static final String TIME = "report.time";
-    public static final String ZONE = "report.zone";
-    public static final String PERIOD = "report.period";
-    public static final String RECIPIENTS = "report.recipients";
-    public static final String POSTMASTER = "report.postmaster";
-    public static final String SENDER = "report.sender";
-    public static final String LOGS = "report.logs";
-    public static final String HTML = "report.html";
-
-    private static final List<String> KEYS = List.of(ENABLED, TIME, ZONE, PERIOD, RECIPIENTS, POSTMASTER, SENDER,
-            LOGS, HTML);
-
     /** Which days a report covers, relative to the day it is sent. */
     public enum Period {
         /** The previous day, complete (the classic morning report). */
@@ -58,12 +28,6 @@ public final class ReportSettings {
             return name().toLowerCase(Locale.ROOT);
         }
     }
-
-    public static final LocalTime DEFAULT_TIME = LocalTime.of(6, 0);
-
-    /** Defaults: off, 06:00 in the system zone, yesterday, postmaster only, HTML included. */
-    public static final ReportSettings DEFAULTS = new ReportSettings(false, DEFAULT_TIME, null, Period.YESTERDAY,
-            List.of(), true, null, List.of(), true);
 
     public final boolean enabled;
     public final LocalTime time;
@@ -79,7 +43,7 @@ public final class ReportSettings {
     public final List<Path> logs;
     public final boolean html;
 
-    public ReportSettings(boolean enabled, LocalTime time, ZoneId zone, Period period, List<String> recipients,
+    private ReportSettings(boolean enabled, LocalTime time, ZoneId zone, Period period, List<String> recipients,
             boolean postmaster, String sender, List<Path> logs, boolean html) {
         this.enabled = enabled;
         this.time = time;
@@ -97,84 +61,52 @@ public final class ReportSettings {
         return zone == null ? ZoneId.systemDefault() : zone;
     }
 
-    /** Parses the {@code report.*} keys of {@code values} (other keys are ignored; unknown {@code report.*} keys fail). */
-    public static ReportSettings parse(Map<String, String> values, String source) {
-        for (String k : values.keySet()) {
-            if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
-                throw ConfigException.unknownKey(source, k, values.get(k), KEYS);
+    /** The {@code report.*} keys. */
+    static ReportSettings parse(ConfigValues v) {
+        boolean enabled = v.bool(Keys.REPORT_ENABLED);
+        LocalTime time = parseTime(v, v.text(Keys.REPORT_TIME));
+        String z = v.text(Keys.REPORT_ZONE);
+        ZoneId zone = z.equalsIgnoreCase("system") ? null : v.parsed(Keys.REPORT_ZONE.name(), z, s -> {
+            try {
+                return ZoneId.of(s);
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("not a time zone (e.g. UTC, Europe/Paris, +01:00, or system)");
             }
-        }
-        boolean enabled = PortcullisConfig.bool(values, source, ENABLED, false);
-        LocalTime time = parseTime(source, values.get(TIME));
-        ZoneId zone = parseZone(source, values.get(ZONE));
-        Period period = parsePeriod(source, values.get(PERIOD));
+        });
+        Period period = v.choice(Keys.REPORT_PERIOD, "yesterday", "today").equals("today") ? Period.TODAY
+                : Period.YESTERDAY;
         List<String> recipients = new ArrayList<>();
-        for (String a : split(values.get(RECIPIENTS))) {
-            String addr = address(source, RECIPIENTS, a);
+        for (String a : split(v.text(Keys.REPORT_RECIPIENTS))) {
+            String addr = address(v, Keys.REPORT_RECIPIENTS.name(), a);
             if (!recipients.contains(addr)) {
                 recipients.add(addr);
             }
         }
-        boolean postmaster = PortcullisConfig.bool(values, source, POSTMASTER, true);
-        String s = values.get(SENDER);
-        String sender = s == null || s.trim().isEmpty() ? null : address(source, SENDER, s.trim());
+        boolean postmaster = v.bool(Keys.REPORT_POSTMASTER);
+        String s = v.text(Keys.REPORT_SENDER);
+        String sender = s == null ? null : address(v, Keys.REPORT_SENDER.name(), s);
         List<Path> logs = new ArrayList<>();
-        for (String p : split(values.get(LOGS))) {
-            try {
-                logs.add(Paths.get(p));
-            } catch (InvalidPathException e) {
-                throw new ConfigException(source, LOGS, values.get(LOGS), "'" + p + "' is not a path: "
-                        + e.getMessage());
-            }
+        for (String p : split(v.text(Keys.REPORT_LOGS))) {
+            logs.add(v.path(Keys.REPORT_LOGS.name(), p, false));
         }
-        boolean html = PortcullisConfig.bool(values, source, HTML, true);
+        boolean html = v.bool(Keys.REPORT_HTML);
         if (enabled && !postmaster && recipients.isEmpty()) {
-            throw new ConfigException(source, RECIPIENTS, values.get(RECIPIENTS), "the report is enabled but has "
-                    + "nobody to go to (" + POSTMASTER + " = false and no recipient)");
+            throw v.fail(Keys.REPORT_RECIPIENTS, "the report is enabled but has nobody to go to ("
+                    + Keys.REPORT_POSTMASTER.name() + " = false and no recipient)");
         }
         return new ReportSettings(enabled, time, zone, period, recipients, postmaster, sender, logs, html);
     }
 
-    public static List<String> keys() {
-        return KEYS;
-    }
-
-    private static LocalTime parseTime(String source, String s) {
-        if (s == null || s.trim().isEmpty()) {
-            return DEFAULT_TIME;
-        }
-        String t = s.trim();
+    private static LocalTime parseTime(ConfigValues v, String t) {
+        String key = Keys.REPORT_TIME.name();
         if (!t.matches("\\d{1,2}:\\d{2}(:\\d{2})?")) {
-            throw new ConfigException(source, TIME, s, "expected a time of day HH:MM (or HH:MM:SS), e.g. 06:00");
+            throw v.fail(key, t, "expected a time of day HH:MM (or HH:MM:SS), e.g. 06:00");
         }
         try {
             return LocalTime.parse(t.length() == 4 || t.length() == 7 ? "0" + t : t);
         } catch (DateTimeParseException e) {
-            throw new ConfigException(source, TIME, s, "not a time of day (00:00 to 23:59:59)");
+            throw v.fail(key, t, "not a time of day (00:00 to 23:59:59)");
         }
-    }
-
-    private static ZoneId parseZone(String source, String s) {
-        if (s == null || s.trim().isEmpty() || s.trim().equalsIgnoreCase("system")) {
-            return null;
-        }
-        try {
-            return ZoneId.of(s.trim());
-        } catch (DateTimeException e) {
-            throw new ConfigException(source, ZONE, s, "not a time zone (e.g. UTC, Europe/Paris, +01:00, or system)");
-        }
-    }
-
-    private static Period parsePeriod(String source, String s) {
-        if (s == null || s.trim().isEmpty()) {
-            return Period.YESTERDAY;
-        }
-        for (Period p : Period.values()) {
-            if (p.id().equals(s.trim().toLowerCase(Locale.ROOT))) {
-                return p;
-            }
-        }
-        throw new ConfigException(source, PERIOD, s, "expected yesterday or today");
     }
 
     private static List<String> split(String s) {
@@ -195,9 +127,9 @@ public final class ReportSettings {
             "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
-    private static String address(String source, String key, String a) {
+    private static String address(ConfigValues v, String key, String a) {
         if (a.length() > 254 || !ADDRESS.matcher(a).matches() || a.indexOf('@') > 64) {
-            throw new ConfigException(source, key, a, "not a mail address (expected local@domain, without a name "
+            throw v.fail(key, a, "not a mail address (expected local@domain, without a name "
                     + "or angle brackets)");
         }
         return a;

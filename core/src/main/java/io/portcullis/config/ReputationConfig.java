@@ -2,81 +2,44 @@ package io.portcullis.config;
 
 import io.portcullis.reputation.EntityKind;
 import io.portcullis.reputation.ReputationSettings;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
- * The {@code reputation.*} keys ({@link ReputationSettings} documents them); {@code reputation.mode} and
- * {@code reputation.<kind>.mode} are mode keys ({@link ModeSettings}). Unknown keys and bad values fail naming the
- * key and the value.
+ * The {@code reputation.*} keys ({@link ReputationSettings}; documented in {@link Keys}); {@code reputation.mode}
+ * and {@code reputation.<kind>.mode} are mode keys ({@link ModeSettings}). Bad values fail naming the key and the
+ * value.
  */
 public final class ReputationConfig {
-    public static final String PREFIX = "reputation.";
-    public static final String ENABLED = "reputation.enabled";
-    public static final String MIN_OBSERVATIONS = "reputation.min-observations";
-    public static final String HALF_LIFE = "reputation.half-life-days";
-    public static final String WINDOW = "reputation.window-days";
-    public static final String EXPIRE = "reputation.expire-days";
-    public static final String GOOD_FACTOR = "reputation.good-factor";
-
     private ReputationConfig() {
     }
 
     /** {@code reputation.ip.weight}, ... */
     public static String weightKey(EntityKind k) {
-        return PREFIX + k.id() + ".weight";
+        return "reputation." + k.id() + ".weight";
     }
 
-    static List<String> keys() {
-        List<String> keys = new ArrayList<>(List.of(ENABLED, MIN_OBSERVATIONS, HALF_LIFE, WINDOW, EXPIRE, GOOD_FACTOR));
-        for (EntityKind k : EntityKind.values()) {
-            keys.add(weightKey(k));
-        }
-        return keys;
-    }
-
-    static ReputationSettings parse(Map<String, String> v, String source) {
-        List<String> known = keys();
-        for (String k : v.keySet()) {
-            if (k.startsWith(PREFIX) && !known.contains(k)) {
-                throw new ConfigException(source, k, v.get(k), "unknown key (known reputation keys: "
-                        + String.join(", ", known) + ", reputation.mode, reputation.<kind>.mode)");
-            }
-        }
+    static ReputationSettings parse(ConfigValues v) {
         ReputationSettings.Builder b = ReputationSettings.DEFAULTS.toBuilder();
-        b.enabled(PortcullisConfig.bool(v, source, ENABLED, true));
+        b.enabled(v.bool(Keys.REPUTATION_ENABLED));
         for (EntityKind k : EntityKind.values()) {
-            String key = weightKey(k);
-            double w = PortcullisConfig.number(v, source, key, ReputationSettings.DEFAULTS.weight(k));
-            apply(source, key, String.valueOf(w), () -> b.weight(k, w));
+            ConfigKey key = Keys.find(weightKey(k));
+            double w = v.number(key);
+            v.check(key.name(), String.valueOf(w), () -> b.weight(k, w));
         }
-        String s = v.get(MIN_OBSERVATIONS);
-        if (s != null && !s.isEmpty()) {
-            int n = PortcullisConfig.positiveInt(v, source, MIN_OBSERVATIONS, 5);
-            b.minObservations(n);
-        }
-        double half = PortcullisConfig.number(v, source, HALF_LIFE, ReputationSettings.DEFAULTS.halfLifeDays());
-        apply(source, HALF_LIFE, String.valueOf(half), () -> b.halfLifeDays(half));
-        int window = PortcullisConfig.positiveInt(v, source, WINDOW, ReputationSettings.DEFAULTS.windowDays());
-        apply(source, WINDOW, String.valueOf(window), () -> b.windowDays(window));
-        int expire = PortcullisConfig.positiveInt(v, source, EXPIRE, ReputationSettings.DEFAULTS.expireDays());
-        apply(source, EXPIRE, String.valueOf(expire), () -> b.expireDays(expire));
-        double good = PortcullisConfig.number(v, source, GOOD_FACTOR, ReputationSettings.DEFAULTS.goodFactor());
-        apply(source, GOOD_FACTOR, String.valueOf(good), () -> b.goodFactor(good));
+        int min = v.positiveInt(Keys.REPUTATION_MIN_OBSERVATIONS);
+        v.check(Keys.REPUTATION_MIN_OBSERVATIONS.name(), String.valueOf(min), () -> b.minObservations(min));
+        double half = v.number(Keys.REPUTATION_HALF_LIFE);
+        v.check(Keys.REPUTATION_HALF_LIFE.name(), String.valueOf(half), () -> b.halfLifeDays(half));
+        int window = v.positiveInt(Keys.REPUTATION_WINDOW);
+        v.check(Keys.REPUTATION_WINDOW.name(), String.valueOf(window), () -> b.windowDays(window));
+        int expire = v.positiveInt(Keys.REPUTATION_EXPIRE);
+        v.check(Keys.REPUTATION_EXPIRE.name(), String.valueOf(expire), () -> b.expireDays(expire));
+        double good = v.number(Keys.REPUTATION_GOOD_FACTOR);
+        v.check(Keys.REPUTATION_GOOD_FACTOR.name(), String.valueOf(good), () -> b.goodFactor(good));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source, EXPIRE, String.valueOf(expire), e.getMessage() + " (" + WINDOW + " = "
-                    + window + ")");
-        }
-    }
-
-    private static void apply(String source, String key, String value, Runnable r) {
-        try {
-            r.run();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(source, key, value, e.getMessage());
+            throw v.fail(Keys.REPUTATION_EXPIRE.name(), String.valueOf(expire), e.getMessage() + " ("
+                    + Keys.REPUTATION_WINDOW.name() + " = " + window + ")");
         }
     }
 }

@@ -4,7 +4,6 @@ import io.portcullis.store.JournalStateStore;
 import io.portcullis.store.RedisStateStore;
 import io.portcullis.store.StateStore;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -31,12 +30,7 @@ public final class StoreConfig {
     }
 
     /** Default directory of the embedded store, relative to James's working directory. */
-    public static final String DEFAULT_DIRECTORY = "var/portcullis/state";
-    /** Defaults: embedded in var/portcullis/state, 30 days, fsync every second. */
-    public static final StoreConfig DEFAULTS = new StoreConfig(Type.EMBEDDED, Paths.get(DEFAULT_DIRECTORY),
-            Duration.ofDays(30), Duration.ofSeconds(1), null, RedisStateStore.DEFAULT_PREFIX,
-            Duration.ofMillis(500)); // = RedisStateStore.DEFAULT_TIMEOUT, written out: reading it would load lettuce
-                                     // classes, which the offline commands do not have
+    public static final String DEFAULT_DIRECTORY = Keys.STORE_DIRECTORY.defaultValue();
 
     private final Type type;
     private final Path directory;
@@ -46,7 +40,45 @@ public final class StoreConfig {
     private final String redisPrefix;
     private final Duration redisTimeout;
 
-    public StoreConfig(Type type, Path directory, Duration retention, Duration fsyncInterval, String redisUri,
+    /**
+     * The {@code store.*} keys; {@code ns} (parsed first) is checked against the retention: the learning window
+     * cannot outlast it.
+     */
+    static StoreConfig parse(ConfigValues v, NameserverConfig ns) {
+        Type type = v.choice(Keys.STORE_TYPE, "embedded", "redis").equals("redis") ? Type.REDIS : Type.EMBEDDED;
+        Path directory = v.path(Keys.STORE_DIRECTORY.name(), v.text(Keys.STORE_DIRECTORY), false);
+        int retentionDays = v.positiveInt(Keys.STORE_RETENTION);
+        if (ns.settings().learnedWindow().compareTo(Duration.ofDays(retentionDays)) > 0) {
+            throw v.fail(Keys.NS_LEARNED_WINDOW.name(), String.valueOf(ns.settings().learnedWindow().toDays()),
+                    "the learning window cannot be longer than " + Keys.STORE_RETENTION.name() + " (" + retentionDays
+                            + ")");
+        }
+        long fsyncMs = v.nonNegativeInt(Keys.STORE_FSYNC_INTERVAL);
+        String uri = v.text(Keys.STORE_REDIS_URI);
+        if (type == Type.REDIS) {
+            if (uri == null) {
+                throw v.fail(Keys.STORE_REDIS_URI.name(), null, Keys.STORE_TYPE.name() + " = redis needs "
+                        + Keys.STORE_REDIS_URI.name() + " (" + io.portcullis.store.RedisUris.FORMS + ")");
+            }
+            String problem = io.portcullis.store.RedisUris.problem(uri);
+            if (problem != null) {
+                throw v.fail(Keys.STORE_REDIS_URI.name(), io.portcullis.store.RedisUris.redact(uri), problem);
+            }
+        }
+        String prefix = v.text(Keys.STORE_REDIS_PREFIX);
+        if (prefix.matches(".*\\s.*")) {
+            throw v.fail(Keys.STORE_REDIS_PREFIX.name(), prefix, "the key prefix cannot contain spaces");
+        }
+        if (type == Type.REDIS && prefix.matches(".*\\{[^}]+}.*")
+                && io.portcullis.store.RedisUris.mode(uri) == io.portcullis.store.RedisUris.Mode.CLUSTER) {
+            throw v.fail(Keys.STORE_REDIS_PREFIX.name(), prefix, "a hash tag ({...}) in the key prefix would put every"
+                    + " key in one slot of the cluster, on one node: leave it out");
+        }
+        return new StoreConfig(type, directory, Duration.ofDays(retentionDays), Duration.ofMillis(fsyncMs), uri,
+                prefix, Duration.ofMillis(v.positiveInt(Keys.STORE_REDIS_TIMEOUT)));
+    }
+
+    private StoreConfig(Type type, Path directory, Duration retention, Duration fsyncInterval, String redisUri,
             String redisPrefix, Duration redisTimeout) {
         this.type = Objects.requireNonNull(type);
         this.directory = Objects.requireNonNull(directory);

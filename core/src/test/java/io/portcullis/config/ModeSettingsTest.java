@@ -76,7 +76,7 @@ class ModeSettingsTest {
 
     @Test
     void modeKeysAreListedAmongTheKnownKeys() {
-        assertThat(PortcullisConfig.knownKeys()).contains("dnsbl.list.<ID>.mode", "headers.mode",
+        assertThat(PortcullisConfig.knownKeys()).contains("dnsbl.list.<id>.mode", "headers.mode",
                 "smtp.greeting.mode");
     }
 }

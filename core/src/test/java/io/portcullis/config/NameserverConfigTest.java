@@ -91,7 +91,7 @@ class NameserverConfigTest {
         assertThat(s.fsyncInterval()).isEqualTo(Duration.ZERO);
         assertThat(s.directory()).isEqualTo(Paths.get("/srv/state"));
         assertThat(s.describe(null)).isEqualTo("redis redis://127.0.0.1:6390/2 (prefix p:)");
-        assertThat(c.withDns(c.dns()).nameservers()).isSameAs(ns);
+        assertThat(c.toBuilder().dns(c.dns()).build().nameservers()).isSameAs(ns);
     }
 
     @Test

@@ -12,16 +12,12 @@ import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.function.Function;
 import com.google.inject.Injector;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -827,17 +823,7 @@ public class PortcullisRuntime {
 
     /** Parses a properties stream (UTF-8) named {@code source} in error messages. */
     public static PortcullisConfig parse(InputStream in, String source) throws IOException {
-        Properties p = new Properties();
-        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-            p.load(reader);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(source, "(file)", null, "malformed properties file: " + e.getMessage());
-        }
-        Map<String, String> values = new TreeMap<>();
-        for (String k : p.stringPropertyNames()) {
-            values.put(k, p.getProperty(k));
-        }
-        return PortcullisConfig.parse(values, source);
+        return PortcullisConfig.read(in, source);
     }
 
     private static boolean isMissing(FileSystem fileSystem, String url) {

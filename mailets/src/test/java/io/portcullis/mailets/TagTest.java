@@ -91,8 +91,8 @@ class TagTest {
 
     @Test
     void observedRulesLeaveTheMailUntouched() throws Exception {
-        PortcullisConfig observing = PortcullisConfig.defaults().withModes(io.portcullis.policy.CheckModes.builder()
-                .observeRule("headers", "MISSING_DATE").build());
+        PortcullisConfig observing = PortcullisConfig.defaults().toBuilder().modes(io.portcullis.policy.CheckModes.builder()
+                .observeRule("headers", "MISSING_DATE").build()).build();
         PortcullisRuntime r = PortcullisRuntime.withHeaderCheck(observing, input -> List.of(DATE, MID));
         FakeMail mail = mail(RAW);
         tag(r, "subjectPrefix", "[SPAM]").service(mail);
