@@ -192,72 +192,75 @@ public final class SmtpThroughputBench {
             int rounds, int warmUpRounds, boolean fresh) throws Exception {
         System.out.printf("SMTP throughput: full chain with the OS fingerprint check (p0f) off vs on; %d clients x %d "
                 + "messages, %d rounds alternating; load average %s%n", clients, perClient, rounds, loadAverage());
-        List<Run> off = new ArrayList<>();
-        List<Run> on = new ArrayList<>();
-        int net = 10;
-        for (int round = -warmUpRounds; round < rounds; round++) {
-            List<Run> offRuns = round < 0 ? new ArrayList<>() : off;
-            List<Run> onRuns = round < 0 ? new ArrayList<>() : on;
-            for (int side = 0; side < 2; side++) {
-                boolean osOn = Math.floorMod(side + round, 2) == 1;
-                Path work = tmp.resolve((osOn ? "os-on" : "os-off") + (round + warmUpRounds));
-                Path p0fDir = Files.createDirectories(work.resolve("p0f"));
-                List<String> sideProps = new ArrayList<>(props);
-                if (osOn) {
-                    sideProps.add("os.enabled = true");
-                    sideProps.add("os.socket = " + p0fDir.resolve("p0f.sock"));
-                    sideProps.add("os.match.none = NoSuchOperatingSystem*");
+        alternate(rounds, warmUpRounds, "OS check off", "OS check on", (osOn, round, net) -> {
+            Path work = tmp.resolve((osOn ? "os-on" : "os-off") + round);
+            Path p0fDir = Files.createDirectories(work.resolve("p0f"));
+            List<String> sideProps = new ArrayList<>(props);
+            if (osOn) {
+                sideProps.add("os.enabled = true");
+                sideProps.add("os.socket = " + p0fDir.resolve("p0f.sock"));
+                sideProps.add("os.match.none = NoSuchOperatingSystem*");
+            }
+            try (BenchJames james = BenchJames.start(work, List.of(BenchJames.SMTP_HANDLER), sideProps)) {
+                if (!osOn) {
+                    return measure("full chain, OS check off", james, clients, perClient, fresh, net, true);
                 }
-                try (BenchJames james = BenchJames.start(work, List.of(BenchJames.SMTP_HANDLER), sideProps)) {
-                    if (osOn) {
-                        try (io.portcullis.testing.P0fDaemon p0f = io.portcullis.testing.P0fDaemon.startOrSkip(p0fDir,
-                                "tcp dst port " + james.port, null)) {
-                            onRuns.add(measure("full chain, OS check on", james, clients, perClient, fresh, net++,
-                                    true));
-                            String log = p0f.logText();
-                            System.out.printf("    p0f saw %d SYNs of clients (its log)%n",
-                                    log.split(java.util.regex.Pattern.quote("mod=syn|"), -1).length - 1);
-                        }
-                    } else {
-                        offRuns.add(measure("full chain, OS check off", james, clients, perClient, fresh, net++,
-                                true));
-                    }
+                try (io.portcullis.testing.P0fDaemon p0f = io.portcullis.testing.P0fDaemon.startOrSkip(p0fDir,
+                        "tcp dst port " + james.port, null)) {
+                    Run r = measure("full chain, OS check on", james, clients, perClient, fresh, net, true);
+                    String log = p0f.logText();
+                    System.out.printf("    p0f saw %d SYNs of clients (its log)%n",
+                            log.split(java.util.regex.Pattern.quote("mod=syn|"), -1).length - 1);
+                    return r;
                 }
             }
-        }
-        report(off, on, "OS check off", "OS check on");
+        });
     }
 
     /**
      * {@code --reputation compare}: the full chain with reputation off (A: {@code reputation.enabled = false}) vs
-     * as in the repository's {@code conf/} (B: on, embedded store; the greylist band is off in both); same rounds, alternation and figures as the main comparison. Nothing
-     * scores in the bench's clean messages, so both sides take the same path through the decision: the difference
-     * is reputation's reads at connect, MAIL FROM and the header section, and the pipeline's learning.
+     * as in the repository's {@code conf/} (B: on, embedded store; the greylist band is off in both); same rounds,
+     * alternation and figures as the main comparison. Nothing scores in the bench's clean messages, so both sides
+     * take the same path through the decision: the difference is reputation's reads at connect, MAIL FROM and the
+     * header section, and the pipeline's learning.
      */
     private static void compareReputation(List<String> props, Path tmp, int clients, int perClient, int rounds,
             int warmUpRounds, boolean fresh) throws Exception {
         System.out.printf("SMTP throughput: full chain with reputation off vs on (embedded store); %d clients x %d "
                 + "messages, %d rounds alternating; load average %s%n", clients, perClient, rounds, loadAverage());
+        alternate(rounds, warmUpRounds, "reputation off", "reputation on", (repOn, round, net) -> {
+            List<String> sideProps = new ArrayList<>(props);
+            if (!repOn) {
+                sideProps.add("reputation.enabled = false");
+            }
+            try (BenchJames james = BenchJames.start(tmp.resolve((repOn ? "rep-on" : "rep-off") + round),
+                    List.of(BenchJames.SMTP_HANDLER), sideProps)) {
+                return measure(repOn ? "full chain, reputation on" : "full chain, reputation off", james, clients,
+                        perClient, fresh, net, true);
+            }
+        });
+    }
+
+    /** One side of an A/B comparison: B when {@code on}; {@code round} names its work folder, {@code net} its addresses. */
+    private interface Side {
+        Run run(boolean on, int round, int net) throws Exception;
+    }
+
+    /** Discarded warm-up rounds, then {@code rounds} rounds of A and B alternating which goes first; prints the report. */
+    private static void alternate(int rounds, int warmUpRounds, String a, String b, Side side) throws Exception {
         List<Run> off = new ArrayList<>();
         List<Run> on = new ArrayList<>();
         int net = 10;
         for (int round = -warmUpRounds; round < rounds; round++) {
-            List<Run> offRuns = round < 0 ? new ArrayList<>() : off;
-            List<Run> onRuns = round < 0 ? new ArrayList<>() : on;
-            for (int side = 0; side < 2; side++) {
-                boolean repOn = Math.floorMod(side + round, 2) == 1;
-                Path work = tmp.resolve((repOn ? "rep-on" : "rep-off") + (round + warmUpRounds));
-                List<String> sideProps = new ArrayList<>(props);
-                if (!repOn) {
-                    sideProps.add("reputation.enabled = false");
-                }
-                try (BenchJames james = BenchJames.start(work, List.of(BenchJames.SMTP_HANDLER), sideProps)) {
-                    (repOn ? onRuns : offRuns).add(measure(repOn ? "full chain, reputation on"
-                            : "full chain, reputation off", james, clients, perClient, fresh, net++, true));
+            for (int k = 0; k < 2; k++) {
+                boolean isOn = Math.floorMod(k + round, 2) == 1;
+                Run r = side.run(isOn, round + warmUpRounds, net++);
+                if (round >= 0) {
+                    (isOn ? on : off).add(r);
                 }
             }
         }
-        report(off, on, "reputation off", "reputation on");
+        report(off, on, a, b);
     }
 
     private static void report(List<Run> plain, List<Run> full, String a, String b) {
