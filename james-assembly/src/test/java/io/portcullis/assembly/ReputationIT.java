@@ -94,21 +94,7 @@ class ReputationIT {
 
     /** One transaction; the first refusal or the end-of-DATA reply. */
     static String send(String client, String from, byte[] message) throws Exception {
-        try (SmtpDialog d = SmtpDialog.connect(client, port)) {
-            assertThat(d.greeting()).startsWith("220");
-            assertThat(d.command("EHLO client.example.net")).startsWith("250");
-            String r = d.command("MAIL FROM:<" + from + ">");
-            if (!r.startsWith("250")) {
-                return r;
-            }
-            r = d.command("RCPT TO:<" + USER + ">");
-            if (!r.startsWith("250")) {
-                return r;
-            }
-            r = d.data(message);
-            d.command("QUIT");
-            return r;
-        }
+        return SmtpDialog.transaction(client, port, from, USER, message);
     }
 
     /** A borderline message: an impossible Date (INVALID_DATE, an RFC violation scored 5 here), nothing else. */

@@ -153,6 +153,29 @@ final class SmtpDialog implements AutoCloseable {
         return new String[] {r, times.toString(), token};
     }
 
+    /**
+     * One transaction on a new connection from {@code client} (greeting and EHLO must be accepted): the first refusal
+     * of MAIL or RCPT, else the reply at the end of DATA.
+     */
+    static String transaction(String client, int port, String from, String rcpt, byte[] message) throws IOException {
+        try (SmtpDialog d = connect(client, port)) {
+            if (!d.greeting().startsWith("220") || !d.command("EHLO client.example.net").startsWith("250")) {
+                throw new IOException("greeting or EHLO refused from " + client);
+            }
+            String r = d.command("MAIL FROM:<" + from + ">");
+            if (!r.startsWith("250")) {
+                return r;
+            }
+            r = d.command("RCPT TO:<" + rcpt + ">");
+            if (!r.startsWith("250")) {
+                return r;
+            }
+            r = d.data(message);
+            d.command("QUIT");
+            return r;
+        }
+    }
+
     private static long lap(long since) {
         return (System.nanoTime() - since) / 1_000_000;
     }

@@ -121,21 +121,7 @@ class TwoNodesIT {
 
     /** One transaction on {@code node}; the first refusal or the end-of-DATA reply. */
     static String send(int port, String client, byte[] message) throws Exception {
-        try (SmtpDialog d = SmtpDialog.connect(client, port)) {
-            assertThat(d.greeting()).startsWith("220");
-            assertThat(d.command("EHLO client.example.net")).startsWith("250");
-            String r = d.command("MAIL FROM:<bulk@example.org>");
-            if (!r.startsWith("250")) {
-                return r;
-            }
-            r = d.command("RCPT TO:<" + USER + ">");
-            if (!r.startsWith("250")) {
-                return r;
-            }
-            r = d.data(message);
-            d.command("QUIT");
-            return r;
-        }
+        return SmtpDialog.transaction(client, port, "bulk@example.org", USER, message);
     }
 
     static List<Finding> reputationOn(PortcullisRuntime runtime, String address) throws Exception {
