@@ -126,7 +126,7 @@ public final class ReputationService implements AutoCloseable {
                 StateStore shared = nameservers == null ? null : nameservers.store();
                 String where;
                 try {
-                    if (shared != null && !(shared instanceof NameserverService.UnavailableStore)) {
+                    if (shared != null && !(shared instanceof io.portcullis.store.UnavailableStore)) {
                         where = "the shared state store (with the learned nameservers)";
                     } else {
                         StoreConfig sc = config.store();
