@@ -9,7 +9,7 @@ import io.portcullis.nameservers.LocalNsList;
 import io.portcullis.nameservers.NameserverChecker;
 import io.portcullis.network.NetworkRules;
 import io.portcullis.os.OsRules;
-import io.portcullis.policy.CheckModes;
+import io.portcullis.verdict.CheckModes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

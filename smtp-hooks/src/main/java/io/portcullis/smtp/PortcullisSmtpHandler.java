@@ -369,8 +369,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         if (d.refuses() || (s.observe && d.would().map(SmtpDecision::refuses).orElse(false))) {
             return result;
         }
-        if (!conn.wouldLogged && verdict.wouldAction().compareTo(io.portcullis.policy.Action.TAG) >= 0
-                && verdict.action().compareTo(io.portcullis.policy.Action.TAG) < 0) {
+        if (!conn.wouldLogged && verdict.wouldAction().compareTo(io.portcullis.verdict.Action.TAG) >= 0
+                && verdict.action().compareTo(io.portcullis.verdict.Action.TAG) < 0) {
             conn.wouldLogged = true;
             DecisionRecorder.wouldHave(runtime.decisionLog(), session, conn, d, io.portcullis.log.Decision.TAG,
                     "250", messageId);
