@@ -2,9 +2,9 @@ package io.portcullis.cli;
 
 import io.portcullis.headers.HeaderInput;
 import io.portcullis.json.Json;
-import io.portcullis.policy.Action;
+import io.portcullis.verdict.Action;
 import io.portcullis.verdict.Finding;
-import io.portcullis.verdict.MessageEvaluator;
+import io.portcullis.decision.MessageEvaluator;
 import io.portcullis.verdict.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -8,7 +8,7 @@ import io.portcullis.nameservers.LocalNsList;
 import io.portcullis.nameservers.NameserverChecker;
 import io.portcullis.network.NetworkRules;
 import io.portcullis.os.OsRules;
-import io.portcullis.policy.CheckModes;
+import io.portcullis.verdict.CheckModes;
 import io.portcullis.reputation.EntityKind;
 import io.portcullis.reputation.Reputation;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.portcullis.config;
 
 import io.portcullis.net.AllowList;
-import io.portcullis.policy.Policy;
+import io.portcullis.verdict.Policy;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

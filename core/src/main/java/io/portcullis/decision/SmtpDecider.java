@@ -1,6 +1,6 @@
 package io.portcullis.decision;
 
-import io.portcullis.policy.CheckModes;
+import io.portcullis.verdict.CheckModes;
 import io.portcullis.verdict.Finding;
 import io.portcullis.verdict.Verdict;
 import java.util.ArrayList;

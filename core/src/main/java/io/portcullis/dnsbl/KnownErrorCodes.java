@@ -2,8 +2,8 @@ package io.portcullis.dnsbl;
 
 import io.portcullis.net.Hosts;
 /**
- * Answers that are never listings, whatever the configured filter says (see
- * {@code ../shared/docs/anchors-survey.md} section (c)): anything outside 127.0.0.0/8 (a wildcarded or
+ * Answers that are never listings, whatever the configured filter says (the table of codes is
+ * {@code docs/dns-list-codes.md} in the repository): anything outside 127.0.0.0/8 (a wildcarded or
  * expired zone), 127.255.255.0/24 (Spamhaus and Validity error codes: .252 typing error, .254 public or
  * unattributable resolver, .255 excessive queries), Spamhaus DBL 127.0.1.255 (an IP queried against a
  * domain list), URIBL 127.0.0.1 (query refused), SURBL answers with bit 1 set (blocked), DNSWL

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * against the enforced findings of one check (observed ones never count) and, for matcher-specific items, some
  * evidence {@code E} of the mail (e.g. its network owners).
  *
- * <p>Syntax: tokens separated by commas and/or white space; the condition holds if any token holds.
+ * <p>Syntax: tokens separated by commas and/or white space (commas only for a matcher whose items hold spaces,
+ * {@link Syntax#commasOnly()}); the condition holds if any token holds.
  * <ul>
  *   <li>a number ({@code 4}, {@code 2.5}, {@code -1}, {@code .5}): the minimum summed score of the check's
  *       findings (negative scores count; no finding never reaches it). At most one.</li>
@@ -123,28 +124,35 @@ public final class FindingCondition<E> {
         private final List<Kind<E, ?>> kinds;
         private final String scoreName;
         private final Double defaultMinimum;
+        private final String separator;
 
-        private Syntax(List<Kind<E, ?>> kinds, String scoreName, Double defaultMinimum) {
+        private Syntax(List<Kind<E, ?>> kinds, String scoreName, Double defaultMinimum, String separator) {
             this.kinds = kinds;
             this.scoreName = scoreName;
             this.defaultMinimum = defaultMinimum;
+            this.separator = separator;
         }
 
         /** Adds a kind of token, tried after those added before. */
         public Syntax<E> with(Kind<E, ?> kind) {
             List<Kind<E, ?>> more = new ArrayList<>(kinds);
             more.add(kind);
-            return new Syntax<>(List.copyOf(more), scoreName, defaultMinimum);
+            return new Syntax<>(List.copyOf(more), scoreName, defaultMinimum, separator);
         }
 
         /** What the number is called in messages ({@code score} unless set, e.g. {@code weight}). */
         public Syntax<E> scoreName(String name) {
-            return new Syntax<>(kinds, name, defaultMinimum);
+            return new Syntax<>(kinds, name, defaultMinimum, separator);
         }
 
         /** No condition means this minimum score (instead of any positive finding). */
         public Syntax<E> defaultMinimum(double minimum) {
-            return new Syntax<>(kinds, scoreName, minimum);
+            return new Syntax<>(kinds, scoreName, minimum, separator);
+        }
+
+        /** Tokens are separated by commas only (white space around them is dropped): items may hold spaces. */
+        public Syntax<E> commasOnly() {
+            return new Syntax<>(kinds, scoreName, defaultMinimum, "\\s*,\\s*");
         }
 
         /**
@@ -158,7 +166,7 @@ public final class FindingCondition<E> {
             String text = condition == null ? "" : condition.trim();
             Double min = null;
             Map<Kind<E, ?>, List<Object>> items = new LinkedHashMap<>();
-            for (String token : text.split("[,\\s]+")) {
+            for (String token : text.split(separator)) {
                 if (token.isEmpty()) {
                     continue;
                 }
@@ -215,7 +223,7 @@ public final class FindingCondition<E> {
 
     /** A syntax with no kinds yet: only a minimum score; no condition means any positive finding. */
     public static <E> Syntax<E> syntax() {
-        return new Syntax<>(List.of(), "score", null);
+        return new Syntax<>(List.of(), "score", null, "[,\\s]+");
     }
 
     private final Double minScore;

@@ -1,8 +1,5 @@
 package io.portcullis.verdict;
 
-import io.portcullis.policy.Action;
-import io.portcullis.policy.CheckModes;
-import io.portcullis.policy.Policy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

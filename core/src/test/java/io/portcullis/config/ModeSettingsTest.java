@@ -3,7 +3,7 @@ package io.portcullis.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.policy.CheckModes;
+import io.portcullis.verdict.CheckModes;
 import io.portcullis.verdict.Finding;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.portcullis.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.policy.Policy;
+import io.portcullis.verdict.Policy;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.portcullis.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.policy.CheckModes;
+import io.portcullis.verdict.CheckModes;
 import io.portcullis.verdict.Finding;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

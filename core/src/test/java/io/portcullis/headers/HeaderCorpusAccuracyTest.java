@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * {@code ./portcullis bench}, not here.
  */
 class HeaderCorpusAccuracyTest {
-    static final double TAG = io.portcullis.policy.Policy.DEFAULT.tagThreshold();
+    static final double TAG = io.portcullis.verdict.Policy.DEFAULT.tagThreshold();
 
     static Path corpus() {
         String prop = System.getProperty("portcullis.corpus");

@@ -235,7 +235,7 @@ class HeaderRulesTest {
      */
     @Test
     void noHeuristicReachesTheDefaultTagThreshold() {
-        double tag = io.portcullis.policy.Policy.DEFAULT.tagThreshold();
+        double tag = io.portcullis.verdict.Policy.DEFAULT.tagThreshold();
         for (HeaderRule r : HeaderRule.values()) {
             if (r.kind() == HeaderRule.Kind.HEURISTIC) {
                 assertThat(r.defaultScore()).as("%s is a heuristic", r).isLessThan(tag);

@@ -3,8 +3,8 @@ package io.portcullis.reputation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.portcullis.policy.Action;
-import io.portcullis.policy.Policy;
+import io.portcullis.verdict.Action;
+import io.portcullis.verdict.Policy;
 import io.portcullis.store.Counters;
 import io.portcullis.store.JournalStateStore;
 import io.portcullis.testing.SettableClock;

@@ -127,4 +127,18 @@ class FindingConditionTest {
         assertThatThrownBy(() -> FindingCondition.<Void>syntax().parse("N", "x"))
                 .hasMessage("N: bad condition 'x': token 'x': not a minimum score");
     }
+
+    @Test
+    void commasOnlyKeepsSpacesInsideTokens() {
+        Kind<List<String>, String> phrase = FindingCondition.onEvidence("a phrase", t -> t,
+                (p, words) -> words.contains(p));
+        FindingCondition.Syntax<List<String>> commas = FindingCondition.<List<String>>syntax().commasOnly()
+                .with(phrase);
+        FindingCondition<List<String>> c = commas.parse("M", " Mac OS X* ,Windows 7 or 8, 3 ");
+        assertThat(c.items(phrase)).containsExactly("Mac OS X*", "Windows 7 or 8");
+        assertThat(c.minScore()).isEqualTo(3.0);
+        assertThat(c.matches(List.of(), () -> List.of("Windows 7 or 8"))).isTrue();
+        assertThatThrownBy(() -> parse("Mac OS")).as("the default splits on spaces too").hasMessage("M: bad condition 'Mac OS': token 'Mac': not a minimum "
+                + "score, a rule (A, B, GOOD) or tag:<word>");
+    }
 }

@@ -3,9 +3,9 @@ package io.portcullis.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.policy.Action;
-import io.portcullis.policy.CheckModes;
-import io.portcullis.policy.Policy;
+import io.portcullis.verdict.Action;
+import io.portcullis.verdict.CheckModes;
+import io.portcullis.verdict.Policy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

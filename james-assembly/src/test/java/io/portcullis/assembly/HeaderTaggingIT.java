@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.headers.HeaderInput;
 import io.portcullis.testing.Strict;
-import io.portcullis.verdict.MessageEvaluator;
+import io.portcullis.decision.MessageEvaluator;
 import io.portcullis.verdict.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import io.portcullis.headers.HeaderInput;
 import io.portcullis.nameservers.NameserverChecker;
 import io.portcullis.network.NetworkEngine;
 import io.portcullis.verdict.Finding;
-import io.portcullis.verdict.MessageEvaluator;
+import io.portcullis.decision.MessageEvaluator;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -375,35 +375,60 @@ public class PortcullisRuntime {
      */
     public List<Finding> allFindings(Mail mail) {
         exemptClients.seen(mail);
-        if (!MailAttributes.checks(mail).contains(HeaderChecker.CHECK)) {
-            List<Finding> headerFindings;
-            try {
-                headerFindings = headerCheck.apply(MailHeaderInputs.from(mail));
-            } catch (RuntimeException e) {
-                LOGGER.warn("Portcullis: header check failed on mail {}; treating it as neutral", safeName(mail), e);
-                headerFindings = List.of();
-            }
-            MailAttributes.storeFindings(mail, HeaderChecker.CHECK, headerFindings);
-        }
-        if (dnsbl != null && !MailAttributes.checks(mail).contains(DnsblChecker.CHECK)) {
-            List<ListResult> results = await(dnsbl.check(MailTargets.of(mail, config.dnsbl())), mail);
-            MailAttributes.storeFindings(mail, DnsblChecker.CHECK, DnsblChecker.findings(results));
-            MailAttributes.storeListsUnknown(mail, listsUnknown(results));
-            metrics.listed(results);
-        }
-        if (nameservers != null && !MailAttributes.checks(mail).contains(NameserverChecker.CHECK)) {
-            MailAttributes.storeFindings(mail, NameserverChecker.CHECK, nameservers.findings(mail));
-        }
-        if (config.network().scoresAnything() && !MailAttributes.checks(mail).contains(NetworkEngine.CHECK)) {
-            MailAttributes.storeFindings(mail, NetworkEngine.CHECK, networkFindings(mail));
-        }
-        if (config.os().scoresAnything() && !MailAttributes.checks(mail).contains(io.portcullis.os.OsEngine.CHECK)) {
-            io.portcullis.os.OsEngine o = os();
-            io.portcullis.os.OsReport r = osReport(mail);
-            MailAttributes.storeFindings(mail, io.portcullis.os.OsEngine.CHECK, o == null || r == null ? List.of()
-                    : o.findings(r));
-        }
+        java.util.Set<String> recorded = MailAttributes.checks(mail);
+        List<Finding> stored = MailAttributes.findings(mail);
+        MessageEvaluator.Evaluation e = evaluator.evaluate(check -> recorded.contains(check)
+                ? MessageEvaluator.Result.recorded(ofCheck(stored, check)) : runNow(check, mail));
+        e.toAttach().forEach((check, findings) -> MailAttributes.storeFindings(mail, check, findings));
+        // The mail's record, in the order its checks were attached (an earlier stage's first).
         return MailAttributes.findings(mail);
+    }
+
+    private static List<Finding> ofCheck(List<Finding> findings, String check) {
+        List<Finding> out = new ArrayList<>();
+        for (Finding f : findings) {
+            if (f.check().equals(check)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** One check of the mail run now, on the spooler thread (within its budget); the SMTP-only checks have none. */
+    private MessageEvaluator.Result runNow(String check, Mail mail) {
+        switch (check) {
+            case HeaderChecker.CHECK:
+                try {
+                    return MessageEvaluator.Result.complete(headerCheck.apply(MailHeaderInputs.from(mail)));
+                } catch (RuntimeException ex) {
+                    LOGGER.warn("Portcullis: header check failed on mail {}; treating it as neutral", safeName(mail),
+                            ex);
+                    return MessageEvaluator.Result.complete(List.of());
+                }
+            case DnsblChecker.CHECK:
+                if (dnsbl == null) {
+                    return MessageEvaluator.Result.NONE;
+                }
+                List<ListResult> results = await(dnsbl.check(MailTargets.of(mail, config.dnsbl())), mail);
+                MailAttributes.storeListsUnknown(mail, listsUnknown(results));
+                metrics.listed(results);
+                return MessageEvaluator.Result.complete(DnsblChecker.findings(results));
+            case NameserverChecker.CHECK:
+                return nameservers == null ? MessageEvaluator.Result.NONE
+                        : MessageEvaluator.Result.complete(nameservers.findings(mail));
+            case NetworkEngine.CHECK:
+                return config.network().scoresAnything() ? MessageEvaluator.Result.complete(networkFindings(mail))
+                        : MessageEvaluator.Result.NONE;
+            case io.portcullis.os.OsEngine.CHECK:
+                if (!config.os().scoresAnything()) {
+                    return MessageEvaluator.Result.NONE;
+                }
+                io.portcullis.os.OsEngine o = os();
+                io.portcullis.os.OsReport r = osReport(mail);
+                return MessageEvaluator.Result.complete(o == null || r == null ? List.of() : o.findings(r));
+            default:
+                return MessageEvaluator.Result.NONE;
+        }
     }
 
     // --- OS fingerprint (p0f) --------------------------------------------------------------------------------------

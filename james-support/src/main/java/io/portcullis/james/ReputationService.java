@@ -2,7 +2,7 @@ package io.portcullis.james;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.config.StoreConfig;
-import io.portcullis.policy.Action;
+import io.portcullis.verdict.Action;
 import io.portcullis.reputation.Entities;
 import io.portcullis.reputation.Entity;
 import io.portcullis.reputation.Greylist;
@@ -135,7 +135,7 @@ public final class ReputationService implements AutoCloseable {
                 StateStore shared = nameservers == null ? null : nameservers.store();
                 String where;
                 try {
-                    if (shared != null && !(shared instanceof NameserverService.UnavailableStore)) {
+                    if (shared != null && !(shared instanceof io.portcullis.store.UnavailableStore)) {
                         where = "the shared state store (with the learned nameservers)";
                     } else {
                         StoreConfig sc = config.store();
@@ -356,7 +356,7 @@ public final class ReputationService implements AutoCloseable {
      * The outcome to learn from the pipeline's verdict on {@code mail} (reject → refused, tag or tarpit → tagged,
      * accept → clean), unless reputation decided it (the no-feedback rule): empty then.
      */
-    public Optional<Outcome> pipelineOutcome(List<Finding> findings, io.portcullis.policy.CheckModes modes) {
+    public Optional<Outcome> pipelineOutcome(List<Finding> findings, io.portcullis.verdict.CheckModes modes) {
         java.util.function.Function<List<Finding>, Outcome> classify = fs -> outcome(
                 Verdict.of(fs, config.policy(), modes).action());
         return Reputation.learnable(classify.apply(findings), findings, classify);

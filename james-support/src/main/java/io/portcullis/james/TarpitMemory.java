@@ -128,7 +128,7 @@ public class TarpitMemory implements AutoCloseable {
             NameserverService ns = runtime.nameservers();
             StateStore shared = ns == null ? null : ns.store();
             io.portcullis.config.StoreConfig sc = runtime.config().store();
-            if (shared != null && !(shared instanceof NameserverService.UnavailableStore)) {
+            if (shared != null && !(shared instanceof io.portcullis.store.UnavailableStore)) {
                 store = shared;
                 ownsStore = false;
                 where = "the shared state store (" + sc.describe(baseDirectory) + ", with the learned nameservers)";

@@ -2,7 +2,7 @@ package io.portcullis.james;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.policy.Policy;
+import io.portcullis.verdict.Policy;
 import io.portcullis.verdict.Finding;
 import io.portcullis.verdict.Verdict;
 import java.util.List;

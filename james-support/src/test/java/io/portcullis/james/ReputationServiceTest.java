@@ -3,7 +3,7 @@ package io.portcullis.james;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.config.PortcullisConfig;
-import io.portcullis.policy.CheckModes;
+import io.portcullis.verdict.CheckModes;
 import io.portcullis.reputation.Entities;
 import io.portcullis.reputation.Entity;
 import io.portcullis.reputation.Outcome;

@@ -2,7 +2,7 @@ package io.portcullis.mailets;
 
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.james.ReputationService;
-import io.portcullis.policy.CheckModes;
+import io.portcullis.verdict.CheckModes;
 import io.portcullis.reputation.Entities;
 import io.portcullis.reputation.Entity;
 import io.portcullis.reputation.Outcome;

@@ -91,7 +91,7 @@ class TagTest {
 
     @Test
     void observedRulesLeaveTheMailUntouched() throws Exception {
-        PortcullisConfig observing = PortcullisConfig.defaults().toBuilder().modes(io.portcullis.policy.CheckModes.builder()
+        PortcullisConfig observing = PortcullisConfig.defaults().toBuilder().modes(io.portcullis.verdict.CheckModes.builder()
                 .observeRule("headers", "MISSING_DATE").build()).build();
         PortcullisRuntime r = PortcullisRuntime.withHeaderCheck(observing, input -> List.of(DATE, MID));
         FakeMail mail = mail(RAW);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.config.SmtpSettings;
 import io.portcullis.james.TarpitMemory;
-import io.portcullis.policy.Policy;
+import io.portcullis.verdict.Policy;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

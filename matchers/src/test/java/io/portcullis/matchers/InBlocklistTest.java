@@ -78,7 +78,7 @@ class InBlocklistTest {
     @Test
     void aListInObserveModeIsLookedUpAndStoredButNeverMatches() throws Exception {
         PortcullisRuntime observing = new PortcullisRuntime(withLists.config().toBuilder().modes(
-                io.portcullis.policy.CheckModes.builder().observeRule("dnsbl", "bl").build()).build());
+                io.portcullis.verdict.CheckModes.builder().observeRule("dnsbl", "bl").build()).build());
         try {
             FakeMail m = mail("127.0.0.2", "alice@good.example");
             assertThat(matcher(observing, null).match(m)).isEmpty();

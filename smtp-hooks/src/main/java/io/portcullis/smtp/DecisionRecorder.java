@@ -5,7 +5,7 @@ import io.portcullis.decision.SmtpDecision;
 import io.portcullis.decision.Stage;
 import io.portcullis.log.Decision;
 import io.portcullis.log.DecisionLog;
-import io.portcullis.policy.Action;
+import io.portcullis.verdict.Action;
 import io.portcullis.verdict.Verdict;
 import java.util.Optional;
 import org.apache.james.core.MaybeSender;

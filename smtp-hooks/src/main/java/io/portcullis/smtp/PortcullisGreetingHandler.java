@@ -128,7 +128,7 @@ public class PortcullisGreetingHandler implements ConnectHandler<SMTPSession>, D
                         conn.remembered);
                 hold.decideOn(evidence, conn.clientLists, conn.rdnsLists, conn.remembered, s.budgetMs);
             }
-            return s.greetingPartial ? partial(session) : PortcullisSmtpHandler.NOTHING;
+            return s.greetingPartial ? partial(session) : NoResponse.INSTANCE;
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: greeting test failed; greeting at once", e);
             return greeting;

@@ -7,29 +7,14 @@ import io.portcullis.decision.Refusal;
 import io.portcullis.decision.SmtpDecider;
 import io.portcullis.decision.SmtpDecision;
 import io.portcullis.decision.Stage;
-import io.portcullis.dnsbl.DnsblChecker;
-import io.portcullis.dnsbl.DnsblEngine;
-import io.portcullis.dnsbl.DnsblTargets;
-import io.portcullis.dnsbl.Identity;
-import io.portcullis.dnsbl.ListResult;
-import io.portcullis.headers.HeaderChecker;
 import io.portcullis.james.MailAttributes;
-import io.portcullis.james.MailHeaderInputs;
-import io.portcullis.james.MailTargets;
-import io.portcullis.james.NameserverService;
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.james.TarpitMemory;
-import io.portcullis.nameservers.NameserverChecker;
-import io.portcullis.nameservers.NameserverReport;
 import io.portcullis.verdict.Finding;
 import io.portcullis.verdict.Verdict;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.inject.Inject;
 import org.apache.james.core.MailAddress;
@@ -103,47 +88,25 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     private static final Logger LOGGER = LoggerFactory.getLogger(PortcullisSmtpHandler.class);
     static final ProtocolSession.AttachmentKey<Conn> CONN = ProtocolSession.AttachmentKey.of("io.portcullis.smtp.conn",
             Conn.class);
-    /** An empty connect response: writes nothing, keeps the session (null would drop the connection). */
-    static final Response NOTHING = new Response() {
-        @Override
-        public String getRetCode() {
-            return "";
-        }
-
-        @Override
-        public List<CharSequence> getLines() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isEndSession() {
-            return false;
-        }
-    };
     /** A hook failed: a temporary refusal, never a silent accept of unjudged mail. */
     private static final HookResult FAILED = HookResult.builder().hookReturnCode(HookReturnCode.denySoft())
             .smtpReturnCode("451").smtpDescription("4.3.0 Temporary local problem, try again later").build();
 
-    /** Tarpitted connections right now (all handler instances of the JVM). */
-    static final AtomicInteger TARPITTED = new AtomicInteger();
-    static final AtomicLong TARPIT_REFUSED = new AtomicLong();
-    static final AtomicLong REJECTED = new AtomicLong();
-    static final AtomicLong TEMPFAILED = new AtomicLong();
     private static final AtomicReference<PortcullisRuntime> ACTIVE = new AtomicReference<>();
 
     private final PortcullisRuntime runtime;
-    private final DomainList domains;
+    private final LocalRecipients local;
     private final SmtpLookups lookups;
     private final MessageFindings messageFindings;
 
     @Inject
     public PortcullisSmtpHandler(PortcullisRuntime runtime, DomainList domains, TarpitMemory memory) {
         this.runtime = runtime;
-        this.domains = domains;
+        this.local = new LocalRecipients(domains);
         this.lookups = new SmtpLookups(runtime, memory);
         this.messageFindings = new MessageFindings(runtime, lookups);
         ACTIVE.set(runtime);
-        runtime.gauge("portcullis_tarpit_connections", TARPITTED::get);
+        runtime.gauge("portcullis_tarpit_connections", TarpitSlots.TARPITTED::get);
         runtime.gauge("portcullis_smtp_paused_connections", LineGate::holdingNow);
     }
 
@@ -187,16 +150,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         return conn;
     }
 
-    private static boolean relayAllowed(SMTPSession session) {
-        return session.isRelayingAllowed() || session.getUsername() != null;
-    }
-
     /** Why this client is not judged, or NONE. */
     private static Exemption exemption(SMTPSession session, Conn conn) {
-        if (relayAllowed(session) || conn.client == null) {
-            return Exemption.RELAY;
-        }
-        return conn.allowListedNow() ? Exemption.ALLOW_LIST : Exemption.NONE;
+        return ClientExemption.of(session, conn);
     }
 
     // ---------------------------------------------------------------- connect, HELO, MAIL: lookups start
@@ -210,7 +166,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: connect handler failed; the connection goes on unchecked", e);
         }
-        return NOTHING;
+        return NoResponse.INSTANCE;
     }
 
     @Override
@@ -263,12 +219,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         }
         Conn conn = connFor(session);
         Exemption exemption = exemption(session, conn);
-        boolean rcptExempt = isLocalPostmasterOrAbuse(rcpt);
+        boolean rcptExempt = local.isPostmasterOrAbuse(rcpt);
         if (exemption == Exemption.NONE && !s.observe) {
-            List<MailAddress> accepted = session.getAttachment(SMTPSession.RCPT_LIST,
-                    ProtocolSession.State.Transaction).orElse(List.of());
-            Optional<Refusal> split = SmtpDecider.splitRecipients(accepted.size(),
-                    !accepted.isEmpty() && isLocalPostmasterOrAbuse(accepted.get(0)), rcptExempt);
+            Optional<Refusal> split = local.split(session, rcptExempt);
             if (split.isPresent()) {
                 return reply(split.get());
             }
@@ -305,7 +258,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             }
         }
         if (d.tarpits() && !conn.tarpitted) {
-            markTarpit(conn, s);
+            TarpitSlots.mark(conn, s.tarpitMaxConnections);
             DecisionRecorder.tarpitted(runtime.decisionLog(), session, conn, d);
         }
         if (!d.refuses()) {
@@ -314,7 +267,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         Refusal r = d.refusal().get();
         lookups.reputation.afterRefusal(conn, d, s.rules(), s.observe);
         DecisionRecorder.refused(runtime.decisionLog(), session, conn, d, r, false, messageId);
-        (r.soft() ? TEMPFAILED : REJECTED).incrementAndGet();
+        (r.soft() ? TarpitSlots.TEMPFAILED : TarpitSlots.REJECTED).incrementAndGet();
         LOGGER.info("Portcullis: {} to {}", r.reply(), session.getRemoteAddress());
         return reply(r);
     }
@@ -322,18 +275,6 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     private static HookResult reply(Refusal r) {
         return HookResult.builder().hookReturnCode(r.soft() ? HookReturnCode.denySoft() : HookReturnCode.deny())
                 .smtpReturnCode(r.code()).smtpDescription(r.description()).build();
-    }
-
-    boolean isLocalPostmasterOrAbuse(MailAddress rcpt) {
-        String local = rcpt.getLocalPart();
-        if (!local.equalsIgnoreCase("postmaster") && !local.equalsIgnoreCase("abuse")) {
-            return false;
-        }
-        try {
-            return domains.containsDomain(rcpt.getDomain());
-        } catch (Exception e) {
-            return true;
-        }
     }
 
     // ---------------------------------------------------------------- end of DATA: decision 2
@@ -357,9 +298,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         Conn conn = connFor(session);
         Exemption exemption = exemption(session, conn);
         List<Finding> all = messageFindings.collect(conn, mail, exemption == Exemption.NONE, s.greetingScore);
-        Verdict verdict = Verdict.of(all, config.policy(), config.modes());
+        Verdict verdict = runtime.evaluator().verdict(all);
         MailAttributes.storeVerdict(mail, verdict);
-        if (exemption == Exemption.NONE && allExempt(mail.getRecipients())) {
+        if (exemption == Exemption.NONE && local.allExempt(mail.getRecipients())) {
             exemption = Exemption.POSTMASTER;
         }
         String messageId = MessageFindings.messageId(mail);
@@ -369,8 +310,8 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         if (d.refuses() || (s.observe && d.would().map(SmtpDecision::refuses).orElse(false))) {
             return result;
         }
-        if (!conn.wouldLogged && verdict.wouldAction().compareTo(io.portcullis.policy.Action.TAG) >= 0
-                && verdict.action().compareTo(io.portcullis.policy.Action.TAG) < 0) {
+        if (!conn.wouldLogged && verdict.wouldAction().compareTo(io.portcullis.verdict.Action.TAG) >= 0
+                && verdict.action().compareTo(io.portcullis.verdict.Action.TAG) < 0) {
             conn.wouldLogged = true;
             DecisionRecorder.wouldHave(runtime.decisionLog(), session, conn, d, io.portcullis.log.Decision.TAG,
                     "250", messageId);
@@ -382,18 +323,6 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         DecisionRecorder.accepted(runtime.decisionLog(), session, conn, verdict, messageId,
                 mail.getRecipients() == null ? 0 : mail.getRecipients().size());
         return HookResult.DECLINED;
-    }
-
-    private boolean allExempt(Collection<MailAddress> recipients) {
-        if (recipients == null || recipients.isEmpty()) {
-            return false;
-        }
-        for (MailAddress r : recipients) {
-            if (!isLocalPostmasterOrAbuse(r)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---------------------------------------------------------------- tarpit (after every reply)
@@ -423,14 +352,14 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                 if (!d.tarpits() || s.observe) {
                     return response;
                 }
-                markTarpit(conn, s);
+                TarpitSlots.mark(conn, s.tarpitMaxConnections);
                 DecisionRecorder.tarpitted(runtime.decisionLog(), smtp, conn, d);
             }
             if (s.observe || exemption(smtp, conn) != Exemption.NONE) {
                 return response;
             }
             if (!conn.counted) {
-                TARPIT_REFUSED.incrementAndGet();
+                TarpitSlots.TARPIT_REFUSED.incrementAndGet();
                 Refusal full = SmtpDecider.tarpitFull();
                 SMTPResponse r = new SMTPResponse(full.code(), full.description());
                 r.setEndSession(true);
@@ -444,19 +373,6 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         return response;
     }
 
-    /** Marks the connection as tarpitted; counted only while under the cap. */
-    private static void markTarpit(Conn conn, SmtpSettings s) {
-        if (conn.tarpitted) {
-            return;
-        }
-        conn.tarpitted = true;
-        if (TARPITTED.incrementAndGet() <= s.tarpitMaxConnections) {
-            conn.counted = true;
-        } else {
-            TARPITTED.decrementAndGet();
-        }
-    }
-
     @Override
     public void onDisconnect(SMTPSession session) {
         Optional<Conn> oc = conn(session);
@@ -464,10 +380,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return;
         }
         Conn conn = oc.get();
-        if (conn.counted) {
-            conn.counted = false;
-            TARPITTED.decrementAndGet();
-        }
+        TarpitSlots.release(conn);
         if (conn.gate != null) {
             conn.gate.close();
         }
@@ -475,12 +388,11 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
 
     /** Counters for tests and benchmarks. */
     public static String stats() {
-        return "tarpitted=" + TARPITTED.get() + " tarpitRefused=" + TARPIT_REFUSED.get() + " rejected="
-                + REJECTED.get() + " tempfailed=" + TEMPFAILED.get() + " held=" + LineGate.HELD.get();
+        return TarpitSlots.stats();
     }
 
     /** Currently tarpitted connections. */
     public static int tarpittedNow() {
-        return TARPITTED.get();
+        return TarpitSlots.TARPITTED.get();
     }
 }

@@ -105,7 +105,8 @@ final class SmtpLookups {
         NameserverService ns = runtime.nameservers();
         if (ns != null) {
             String helo = conn.helo != null && isName(conn.helo) ? conn.helo : null;
-            conn.nameservers = ns.checkAtSmtp(domain, helo, conn.rdns, conn.client, judge, DnsFairness.of(conn.client));
+            conn.nameservers = ns.engine().checkAtSmtp(domain, helo, conn.rdns, conn.client, judge,
+                    DnsFairness.of(conn.client));
         }
         DnsblEngine dnsbl = runtime.dnsbl();
         if (judge) {

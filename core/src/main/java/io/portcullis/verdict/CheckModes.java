@@ -1,6 +1,5 @@
-package io.portcullis.policy;
+package io.portcullis.verdict;
 
-import io.portcullis.verdict.Finding;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

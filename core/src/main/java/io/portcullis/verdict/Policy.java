@@ -1,4 +1,4 @@
-package io.portcullis.policy;
+package io.portcullis.verdict;
 
 /**
  * Maps a score to an {@link Action} with three thresholds: {@code tag <= tarpit <= reject}.

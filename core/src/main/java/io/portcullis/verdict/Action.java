@@ -1,4 +1,4 @@
-package io.portcullis.policy;
+package io.portcullis.verdict;
 
 import java.util.Locale;
 
