@@ -19,6 +19,9 @@ public final class ReputationConfig {
     public static final String WINDOW = "reputation.window-days";
     public static final String EXPIRE = "reputation.expire-days";
     public static final String GOOD_FACTOR = "reputation.good-factor";
+    public static final String SPF = "reputation.spf";
+    public static final String SPF_TIMEOUT = "reputation.spf.timeout-ms";
+    public static final String SPAM_FOLDER = "reputation.spam-folder";
 
     private ReputationConfig() {
     }
@@ -29,7 +32,8 @@ public final class ReputationConfig {
     }
 
     static List<String> keys() {
-        List<String> keys = new ArrayList<>(List.of(ENABLED, MIN_OBSERVATIONS, HALF_LIFE, WINDOW, EXPIRE, GOOD_FACTOR));
+        List<String> keys = new ArrayList<>(List.of(ENABLED, MIN_OBSERVATIONS, HALF_LIFE, WINDOW, EXPIRE, GOOD_FACTOR,
+                SPF, SPF_TIMEOUT, SPAM_FOLDER));
         for (EntityKind k : EntityKind.values()) {
             keys.add(weightKey(k));
         }
@@ -64,6 +68,13 @@ public final class ReputationConfig {
         apply(source, EXPIRE, String.valueOf(expire), () -> b.expireDays(expire));
         double good = PortcullisConfig.number(v, source, GOOD_FACTOR, ReputationSettings.DEFAULTS.goodFactor());
         apply(source, GOOD_FACTOR, String.valueOf(good), () -> b.goodFactor(good));
+        b.spf(PortcullisConfig.bool(v, source, SPF, true));
+        int spfMs = PortcullisConfig.positiveInt(v, source, SPF_TIMEOUT, (int) ReputationSettings.DEFAULTS.spfTimeoutMs());
+        apply(source, SPF_TIMEOUT, String.valueOf(spfMs), () -> b.spfTimeoutMs(spfMs));
+        String folder = v.get(SPAM_FOLDER);
+        if (folder != null) {
+            apply(source, SPAM_FOLDER, folder, () -> b.spamFolder(folder));
+        }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -69,6 +69,8 @@ final class Conn implements LineGate.Holds {
     /** Reputation of the From domain (read at the end of the header section). */
     CompletableFuture<SmtpReputation.Read> headerReputation =
             CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+    /** The envelope sender's SPF for the client (reputation's verification; null: not evaluated). */
+    CompletableFuture<io.portcullis.spf.Spf> spf = CompletableFuture.completedFuture(null);
     /** The greylist triplet's network and sender of the current transaction (null: no greylisting). */
     String greyNetwork;
     String greySender;
@@ -118,6 +120,7 @@ final class Conn implements LineGate.Holds {
         nameservers = CompletableFuture.completedFuture(null);
         txReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
         headerReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+        spf = CompletableFuture.completedFuture(null);
         greyNetwork = null;
         greySender = null;
         learnedTx = false;
