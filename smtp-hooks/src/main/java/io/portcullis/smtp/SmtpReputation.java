@@ -101,21 +101,35 @@ final class SmtpReputation {
                 Greylist.passedKey(net)) : List.of();
         String helo = conn.helo != null && SmtpLookups.isName(conn.helo) ? conn.helo : null;
         conn.spf = spf(conn, senderAddress, senderDomain, helo);
-        CompletableFuture<List<String>> nsHosts = conn.nameservers.thenApply(SmtpReputation::senderNameservers)
-                .exceptionally(e -> List.of());
         CompletableFuture<Boolean> spfPass = conn.spf.thenApply(r -> r != null && r.pass()).exceptionally(e -> false);
-        conn.txReputation = conn.confirmedName.thenCombine(spfPass, (name, pass) -> Entities.builder()
-                .client(conn.client).confirmedName(name).helo(helo).mailFrom(senderDomain, pass))
-                .thenCombine(nsHosts, (b, hosts) -> {
-                    List<Entity> entities = new ArrayList<>();
-                    for (Entity e : b.nameservers(hosts).build()) {
-                        if (e.kind() == EntityKind.HELO || e.kind() == EntityKind.MAIL_FROM || e.kind() == EntityKind.NS) {
-                            entities.add(e);
-                        }
-                    }
-                    return entities;
-                }).thenCompose(entities -> rep.read(entities, grey).thenApply(s -> new Read(entities, rep.findings(s), s)))
-                .exceptionally(e -> Read.NONE);
+        // a new builder for each read (the two reads complete on different threads)
+        CompletableFuture<java.util.function.Supplier<Entities>> verified = conn.confirmedName.thenCombine(spfPass,
+                (name, pass) -> () -> Entities.builder().client(conn.client).confirmedName(name).helo(helo)
+                        .mailFrom(senderDomain, pass));
+        conn.txReputation = verified.thenCompose(b -> {
+            List<Entity> entities = kinds(b.get().build(), EntityKind.HELO, EntityKind.MAIL_FROM);
+            return rep.read(entities, grey).thenApply(s -> new Read(entities, rep.findings(s), s));
+        }).exceptionally(e -> Read.NONE);
+        // the sender's nameserver hosts, once the nameserver check has them (its own read: a slow walk does not hold
+        // up the sender's records and the greylist)
+        if (service().enabled()) {
+            conn.nsReputation = verified.thenCombine(conn.nameservers.exceptionally(e -> null),
+                    (b, report) -> kinds(b.get().nameservers(senderNameservers(report)).build(), EntityKind.NS))
+                    .thenCompose(entities -> entities.isEmpty() ? CompletableFuture.completedFuture(Read.NONE)
+                            : rep.read(entities, List.of()).thenApply(s -> new Read(entities, rep.findings(s), s)))
+                    .exceptionally(e -> Read.NONE);
+        }
+    }
+
+    private static List<Entity> kinds(List<Entity> all, EntityKind... kinds) {
+        List<Entity> out = new ArrayList<>();
+        List<EntityKind> wanted = List.of(kinds);
+        for (Entity e : all) {
+            if (wanted.contains(e.kind())) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /** The envelope sender's SPF for the client, when reputation uses it; a completed null when not evaluated. */
@@ -200,7 +214,8 @@ final class SmtpReputation {
     /** The reputation findings that have arrived. */
     static List<Finding> findings(Conn conn) {
         List<Finding> out = new ArrayList<>();
-        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.headerReputation)) {
+        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.nsReputation,
+                conn.headerReputation)) {
             if (f.isDone()) {
                 out.addAll(f.getNow(Read.NONE).findings);
             }
@@ -208,10 +223,11 @@ final class SmtpReputation {
         return out;
     }
 
-    /** The entities read so far (connection, transaction, From). */
+    /** The entities read so far (connection, transaction, the sender's nameservers, From). */
     static List<Entity> entities(Conn conn) {
         List<Entity> out = new ArrayList<>();
-        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.headerReputation)) {
+        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.nsReputation,
+                conn.headerReputation)) {
             if (f.isDone()) {
                 out.addAll(f.getNow(Read.NONE).entities);
             }
