@@ -130,7 +130,8 @@ final class LookupCommand {
             }
         }
         Path stateDir = args.option("--state").map(Paths::get).orElse(null);
-        try (ReputationLookup reputation = ReputationLookup.open(config, stateDir, java.time.Clock.systemUTC())) {
+        try (ReputationLookup reputation = ReputationLookup.open(config,
+                args.option("--config").map(Paths::get).orElse(null), stateDir, java.time.Clock.systemUTC())) {
             return run(args, out, err, config, lists, nsLists, nsSettings, localList, nameservers, network, p0f,
                     reputation, client);
         } finally {

@@ -58,11 +58,16 @@ final class ReputationLookup implements AutoCloseable {
         this.timeoutMs = timeoutMs;
     }
 
-    /** Opens the configured store for reading ({@code stateDir} replaces {@code store.directory}); never throws. */
-    static ReputationLookup open(PortcullisConfig config, Path stateDir, Clock clock) {
+    /**
+     * Opens the configured store for reading ({@code stateDir} replaces {@code store.directory}); never throws. A
+     * relative {@code store.directory} is resolved as James resolves it, against James's working directory: the
+     * parent of the configuration file's {@code conf/} folder ({@code JAMES/conf/portcullis.properties}), else the
+     * current directory.
+     */
+    static ReputationLookup open(PortcullisConfig config, Path configFile, Path stateDir, Clock clock) {
         ReputationSettings s = config.reputation();
         StoreConfig sc = stateDir == null ? config.store() : config.store().withDirectory(stateDir);
-        Path base = Path.of("").toAbsolutePath();
+        Path base = jamesHome(configFile);
         String where = sc.describe(base);
         if (!s.enabled()) {
             return new ReputationLookup(s, where, null, null, clock, 0);
@@ -73,6 +78,16 @@ final class ReputationLookup implements AutoCloseable {
         } catch (RuntimeException e) {
             return new ReputationLookup(s, where, null, reason(e), clock, timeout);
         }
+    }
+
+    /** James's working directory for a configuration file: the parent of its {@code conf/} folder, else ".". */
+    static Path jamesHome(Path configFile) {
+        Path dir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+        if (dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("conf")
+                && dir.getParent() != null) {
+            return dir.getParent();
+        }
+        return Path.of("").toAbsolutePath();
     }
 
     boolean enabled() {

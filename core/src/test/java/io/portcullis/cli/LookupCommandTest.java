@@ -254,4 +254,18 @@ class LookupCommandTest {
         assertThat(run("lookup", "--config", conf.toString(), "--client", "nope", "example.org")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--client");
     }
+
+    @Test
+    void aRelativeStoreDirectoryIsJamesesWorkingDirectoryTheParentOfConf() throws Exception {
+        Path james = tmp.resolve("james-home");
+        Path dir = storeWithRecords("james-home/var/portcullis/state");
+        Files.createDirectories(james.resolve("conf"));
+        Path conf = james.resolve("conf/portcullis.properties");
+        Files.write(conf, ("dns.servers = " + knot.hostPort() + "\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--config", conf.toString(), "192.0.2.1")).isZero();
+        assertThat(lines().get(0)).contains("\"store\": \"embedded " + dir + "\", \"status\": \"ok\"")
+                .contains("\"counts\": {\"refused\": 8");
+        assertThat(ReputationLookup.jamesHome(tmp.resolve("elsewhere.properties")))
+                .isEqualTo(Path.of("").toAbsolutePath());
+    }
 }
