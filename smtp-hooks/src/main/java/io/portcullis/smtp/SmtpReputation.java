@@ -4,8 +4,11 @@ import io.portcullis.decision.Refusal;
 import io.portcullis.decision.SmtpDecider;
 import io.portcullis.decision.SmtpDecision;
 import io.portcullis.decision.SmtpRules;
+import io.portcullis.dnsbl.Identity;
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.james.ReputationService;
+import io.portcullis.nameservers.NameserverReport;
+import io.portcullis.nameservers.NsDelegation;
 import io.portcullis.net.ForwardConfirmation;
 import io.portcullis.reputation.Entities;
 import io.portcullis.reputation.Entity;
@@ -14,9 +17,6 @@ import io.portcullis.reputation.Greylist;
 import io.portcullis.reputation.Outcome;
 import io.portcullis.reputation.Reputation;
 import io.portcullis.reputation.ReputationSettings;
-import io.portcullis.dnsbl.Identity;
-import io.portcullis.nameservers.NameserverReport;
-import io.portcullis.nameservers.NsDelegation;
 import io.portcullis.spf.Spf;
 import io.portcullis.spf.SpfCheck;
 import io.portcullis.verdict.Finding;
@@ -27,8 +27,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Reputation and the greylist at SMTP time: one batched store read per stage (connect: address, network, AS; MAIL
- * FROM: HELO and sender domains, the sender's nameserver hosts, the sender's greylist records; end of the header
- * section: the From domain), a domain verified by the client's forward-confirmed name or the sender's SPF pass,
+ * FROM: HELO and sender domains and the sender's greylist records, then the sender's nameserver hosts; end of the
+ * header section: the From domain), a domain verified by the client's forward-confirmed name or the sender's SPF pass,
  * each kept as a future in the {@link Conn} like the lists; the greylist status of each recipient; learning from
  * refusals. Nothing here waits.
  */
@@ -85,9 +85,9 @@ final class SmtpReputation {
 
     /**
      * At MAIL FROM (judged clients): the HELO and envelope sender records (verified by the forward-confirmed name or
-     * an SPF pass, evaluated here through the shared DNS client), the sender's nameserver hosts when the nameserver
-     * check looked them up (the sender verified), and, with the greylist band on, the sender's greylist records, in
-     * one read.
+     * an SPF pass, evaluated here through the shared DNS client) and, with the greylist band on, the sender's
+     * greylist records, in one read; the sender's nameserver hosts (when the nameserver check looked them up and the
+     * sender is verified) in a read of their own.
      */
     void atMail(Conn conn, String senderAddress, String senderDomain) {
         if (!active() || conn.client == null) {
