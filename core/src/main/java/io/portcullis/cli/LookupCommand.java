@@ -53,6 +53,10 @@ import java.util.concurrent.ExecutionException;
  * "status"}} (its network owner: Team Cymru's public zones unless {@code network.zone.*} say otherwise, a local
  * {@code network.mmdb} first), unless {@code network.enabled = false}; matching network policies add
  * {@code "findings"} there and count in the score.
+ *
+ * <p>Every target also gets {@code "reputation"} (unless {@code reputation.enabled = false}): its records in the
+ * configured state store, see {@link ReputationLookup}; {@code --client ADDRESS} adds a domain's records keyed with
+ * that client's network, {@code --state DIR} reads another embedded store directory.
  */
 final class LookupCommand {
     private LookupCommand() {
@@ -117,8 +121,19 @@ final class LookupCommand {
             p0f = new io.portcullis.os.P0fClient(sock, java.time.Duration.ofSeconds(1),
                     java.time.Duration.ofMillis(150), 100, null);
         }
-        try {
-            return run(args, out, err, config, lists, nsLists, nsSettings, localList, nameservers, network, p0f);
+        InetAddress client = null;
+        if (args.option("--client").isPresent()) {
+            client = Hosts.address(args.option("--client").get().trim());
+            if (client == null) {
+                throw new CliArgs.UsageException("--client: '" + args.option("--client").get()
+                        + "' is not a valid IP address");
+            }
+        }
+        Path stateDir = args.option("--state").map(Paths::get).orElse(null);
+        try (ReputationLookup reputation = ReputationLookup.open(config,
+                args.option("--config").map(Paths::get).orElse(null), stateDir, java.time.Clock.systemUTC())) {
+            return run(args, out, err, config, lists, nsLists, nsSettings, localList, nameservers, network, p0f,
+                    reputation, client);
         } finally {
             if (p0f != null) {
                 p0f.close();
@@ -128,11 +143,12 @@ final class LookupCommand {
 
     private static int run(CliArgs args, PrintStream out, PrintStream err, PortcullisConfig config,
             List<ListSpec> lists, List<ListSpec> nsLists, NameserverSettings nsSettings, LocalNsList localList,
-            boolean nameservers, boolean network, io.portcullis.os.P0fClient p0f) throws InterruptedException {
-        if (lists.isEmpty() && !nameservers && !network && p0f == null) {
+            boolean nameservers, boolean network, io.portcullis.os.P0fClient p0f, ReputationLookup reputation,
+            InetAddress client) throws InterruptedException {
+        if (lists.isEmpty() && !nameservers && !network && p0f == null && !reputation.enabled()) {
             err.println("lookup: no lists configured; give --list SPEC, --nameserver-list FILE or --config FILE with "
                     + "dnsbl.list.* / nameservers.* entries (IP targets also show their network owner unless "
-                    + "network.enabled = false)");
+                    + "network.enabled = false, and every target its reputation unless reputation.enabled = false)");
             return 2;
         }
         DnsSettings dnsSettings = config.dns();
@@ -216,12 +232,14 @@ final class LookupCommand {
                     score += r.weight();
                 }
                 obj.put("lists", ls);
+                Long asn = null;
                 if (netPending.get(i) != null) {
                     NetworkReport n = netPending.get(i).get();
                     obj.put("network", networkObject(n, owners.findings(n)));
                     for (Finding f : owners.findings(n)) {
                         score += f.score();
                     }
+                    asn = n.found() && n.asn() > 0 ? n.asn() : null;
                 }
                 if (osPending.get(i) != null) {
                     io.portcullis.os.OsReport r = osPending.get(i).get();
@@ -259,6 +277,13 @@ final class LookupCommand {
                     for (Finding f : report.findings()) {
                         score += f.score();
                     }
+                }
+                if (reputation.enabled()) {
+                    String target = args.positional().get(i);
+                    Map<String, Object> rep = reputation.section(ReputationLookup.entities(target,
+                            targets(target).addresses().get(Identity.CLIENT_IP), asn, client));
+                    obj.put("reputation", rep);
+                    score += ReputationLookup.score(rep);
                 }
                 obj.put("score", Math.round(score * 1000.0) / 1000.0);
                 line.setLength(0);

@@ -33,7 +33,7 @@ public final class Main {
                     return BenchCommand.run(CliArgs.parse(rest, "--config", "--seconds", "--warmup"), out, err);
                 case "lookup":
                     return LookupCommand.run(CliArgs.parse(rest, "--config", "--dns", "--list", "--nameserver-list",
-                            "--p0f"), out,
+                            "--p0f", "--client", "--state"), out,
                             err);
                 case "rules":
                     return RulesCommand.run(CliArgs.parse(rest, "--config"), out);
@@ -84,6 +84,9 @@ public final class Main {
                 + "                                                  an IP also shows its network owner (ASN, prefix,\n"
                 + "                                                  country, registry, AS name; network.* keys)\n"
                 + "                    [--p0f SOCKET]                an IP also shows p0f's answer (OS, distance, link)\n"
+                + "                    [--state DIR] [--client IP]   every target shows its reputation records (counts,\n"
+                + "                                                  ratio, score, first/last seen) from store.* (or DIR);\n"
+                + "                                                  --client: a domain's records for that client's network\n"
                 + "  portcullis report [--log DIR]... [--day DAY | --from DAY --to DAY] [--html FILE]\n"
                 + "                                                  decision log report (several DIRs: several nodes);\n"
                 + "                                                  default DIR " + ReportCommand.DEFAULT_LOG + ",\n"

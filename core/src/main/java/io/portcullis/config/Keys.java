@@ -125,6 +125,9 @@ public final class Keys {
     public static final ConfigKey REPUTATION_WINDOW = k(INT, "reputation.window-days", "30", "outcomes older than this are forgotten (day buckets)");
     public static final ConfigKey REPUTATION_EXPIRE = k(INT, "reputation.expire-days", "60", "a record nobody updates for so long disappears");
     public static final ConfigKey REPUTATION_GOOD_FACTOR = k(NUMBER, "reputation.good-factor", "0.5", "how much a clean history lowers the score, relative to the weight");
+    public static final ConfigKey REPUTATION_SPF = k(BOOL, "reputation.spf", "true", "an SPF pass (evaluated by Portcullis at MAIL FROM, through its own DNS client) verifies the envelope sender's domain for the client: its reputation is learned under the domain, not `domain@network`");
+    public static final ConfigKey REPUTATION_SPF_TIMEOUT = k(INT, "reputation.spf.timeout-ms", "800", "SPF not finished by then is a temperror (not verified)");
+    public static final ConfigKey REPUTATION_SPAM_FOLDER = k(TEXT, "reputation.spam-folder", "Spam", "mailbox whose moves are users' reports (into it: spam; out of it: not spam; `SpamFolderListener` in `listeners.xml`); empty: off");
     public static final ConfigKey REPUTATION_MODE = k(CHOICE, "reputation.mode", "enforce", "`observe`: the whole reputation check in observe mode");
     public static final ConfigKey REPUTATION_KIND_MODE = k(CHOICE, "reputation.<kind>.mode", "enforce", "`observe`: one entity kind (`ip`, `net`, `asn`, `helo`, `mail-from`, `from`, `ns`) in observe mode");
     // --- log, report -----------------------------------------------------------------------------------------

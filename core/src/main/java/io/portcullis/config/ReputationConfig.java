@@ -35,6 +35,12 @@ public final class ReputationConfig {
         v.check(Keys.REPUTATION_EXPIRE.name(), String.valueOf(expire), () -> b.expireDays(expire));
         double good = v.number(Keys.REPUTATION_GOOD_FACTOR);
         v.check(Keys.REPUTATION_GOOD_FACTOR.name(), String.valueOf(good), () -> b.goodFactor(good));
+        b.spf(v.bool(Keys.REPUTATION_SPF));
+        int spfMs = v.positiveInt(Keys.REPUTATION_SPF_TIMEOUT);
+        v.check(Keys.REPUTATION_SPF_TIMEOUT.name(), String.valueOf(spfMs), () -> b.spfTimeoutMs(spfMs));
+        String given = v.given(Keys.REPUTATION_SPAM_FOLDER.name());
+        String folder = given == null ? Keys.REPUTATION_SPAM_FOLDER.defaultValue() : given.trim();
+        v.check(Keys.REPUTATION_SPAM_FOLDER.name(), folder, () -> b.spamFolder(folder));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

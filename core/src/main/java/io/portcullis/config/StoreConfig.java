@@ -144,6 +144,21 @@ public final class StoreConfig {
                 JournalStateStore.Options.DEFAULTS.withRetention(retention).withSyncInterval(fsyncInterval));
     }
 
+    /**
+     * Opens the store for reading only (tools such as {@code lookup}, while James holds it): the embedded store's
+     * files as they are now, without its lock and without writing; a Redis client as {@link #open} does.
+     *
+     * @throws io.portcullis.store.StoreException when the embedded directory does not exist or cannot be read
+     * @throws IllegalArgumentException when the Redis URI is not valid
+     */
+    public StateStore openForReading(Path baseDirectory) {
+        if (type == Type.REDIS) {
+            return open(baseDirectory);
+        }
+        return JournalStateStore.openReadOnly(resolvedDirectory(baseDirectory),
+                JournalStateStore.Options.DEFAULTS.withRetention(retention));
+    }
+
     /** {@link #directory()} resolved against {@code baseDirectory} when relative (and a base is given). */
     public Path resolvedDirectory(Path baseDirectory) {
         return directory.isAbsolute() || baseDirectory == null ? directory.toAbsolutePath()

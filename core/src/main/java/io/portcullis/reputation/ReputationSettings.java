@@ -16,6 +16,9 @@ import java.util.Map;
  * reputation.window-days        = 30    # outcomes older than this are forgotten (day buckets)
  * reputation.expire-days        = 60    # a record nobody updates for so long disappears
  * reputation.good-factor        = 0.5   # how much a clean history lowers the score, relative to the weight
+ * reputation.spf                = true  # SPF pass verifies the envelope sender's domain for the client
+ * reputation.spf.timeout-ms     = 800   # an SPF evaluation not done by then is a temperror (not verified)
+ * reputation.spam-folder        = Spam  # users moving mail into / out of this mailbox report spam / not spam
  * </pre>
  */
 public final class ReputationSettings {
@@ -29,6 +32,9 @@ public final class ReputationSettings {
     private final int windowDays;
     private final int expireDays;
     private final double goodFactor;
+    private final boolean spf;
+    private final long spfTimeoutMs;
+    private final String spamFolder;
 
     private ReputationSettings(Builder b) {
         this.enabled = b.enabled;
@@ -38,6 +44,9 @@ public final class ReputationSettings {
         this.windowDays = b.windowDays;
         this.expireDays = b.expireDays;
         this.goodFactor = b.goodFactor;
+        this.spf = b.spf;
+        this.spfTimeoutMs = b.spfTimeoutMs;
+        this.spamFolder = b.spamFolder;
     }
 
     public static Builder builder() {
@@ -72,6 +81,21 @@ public final class ReputationSettings {
         return goodFactor;
     }
 
+    /** Whether an SPF pass verifies the envelope sender's domain for the client ({@code reputation.spf}). */
+    public boolean spf() {
+        return spf;
+    }
+
+    /** {@code reputation.spf.timeout-ms}: an SPF evaluation still running then counts as a temperror. */
+    public long spfTimeoutMs() {
+        return spfTimeoutMs;
+    }
+
+    /** {@code reputation.spam-folder}: the mailbox name whose moves are users' reports (empty: none). */
+    public String spamFolder() {
+        return spamFolder;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.enabled = enabled;
@@ -81,6 +105,9 @@ public final class ReputationSettings {
         b.windowDays = windowDays;
         b.expireDays = expireDays;
         b.goodFactor = goodFactor;
+        b.spf = spf;
+        b.spfTimeoutMs = spfTimeoutMs;
+        b.spamFolder = spamFolder;
         return b;
     }
 
@@ -88,7 +115,8 @@ public final class ReputationSettings {
     public String toString() {
         return "ReputationSettings{" + (enabled ? "on" : "off") + ", weights=" + weights + ", min=" + minObservations
                 + ", half-life=" + halfLifeDays + "d, window=" + windowDays + "d, expire=" + expireDays
-                + "d, good-factor=" + goodFactor + "}";
+                + "d, good-factor=" + goodFactor + ", spf=" + (spf ? spfTimeoutMs + "ms" : "off") + ", spam-folder="
+                + spamFolder + "}";
     }
 
     public static final class Builder {
@@ -99,6 +127,9 @@ public final class ReputationSettings {
         private int windowDays = 30;
         private int expireDays = 60;
         private double goodFactor = 0.5;
+        private boolean spf = true;
+        private long spfTimeoutMs = 800;
+        private String spamFolder = "Spam";
 
         Builder() {
             weights.put(EntityKind.IP, 4.0);
@@ -160,6 +191,29 @@ public final class ReputationSettings {
                 throw new IllegalArgumentException("must be between 0 and 1");
             }
             goodFactor = f;
+            return this;
+        }
+
+        public Builder spf(boolean on) {
+            spf = on;
+            return this;
+        }
+
+        public Builder spfTimeoutMs(long ms) {
+            if (ms < 1 || ms > 60_000) {
+                throw new IllegalArgumentException("must be between 1 and 60000");
+            }
+            spfTimeoutMs = ms;
+            return this;
+        }
+
+        public Builder spamFolder(String name) {
+            String n = name == null ? "" : name.trim();
+            if (n.length() > 200 || n.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("must be a mailbox name (at most 200 characters, no control "
+                        + "characters)");
+            }
+            spamFolder = n;
             return this;
         }
 

@@ -243,7 +243,28 @@ public final class JournalStateStore implements StateStore {
         }
     }
 
-    private void load() throws IOException {
+    /**
+     * A read-only view of the store in {@code directory} as its files are now, without its lock (for tools while
+     * James holds the store): the snapshot, then the journal. Writing to it fails; nothing is written, nothing is
+     * created. A compaction by the owner at the same moment may show the journal's last additions twice or not at
+     * all (the view is a look, not a transaction).
+     *
+     * @throws StoreException when the directory does not exist or cannot be read
+     */
+    public static JournalStateStore openReadOnly(Path directory, Options options) {
+        if (!Files.isDirectory(directory)) {
+            throw new StoreException("no state directory " + directory);
+        }
+        JournalStateStore store = new JournalStateStore(directory, options, null, null);
+        try {
+            store.replayFiles();
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot read state directory " + directory + ": " + e, e);
+        }
+        return store;
+    }
+
+    private void replayFiles() throws IOException {
         Path snap = dir.resolve(SNAPSHOT);
         Path jnl = dir.resolve(JOURNAL);
         if (Files.exists(snap)) {
@@ -252,6 +273,11 @@ public final class JournalStateStore implements StateStore {
         if (Files.exists(jnl)) {
             replay(jnl);
         }
+    }
+
+    private void load() throws IOException {
+        Path jnl = dir.resolve(JOURNAL);
+        replayFiles();
         synchronized (writeLock) {
             journal = FileChannel.open(jnl, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             compactLocked();
@@ -374,6 +400,9 @@ public final class JournalStateStore implements StateStore {
 
     @Override
     public CompletableFuture<Void> record(Collection<String> setNames, String member, Instant seen) {
+        if (lock == null) {
+            return CompletableFuture.failedFuture(new StoreException("read-only view of " + dir));
+        }
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("store closed"));
         }
@@ -445,6 +474,9 @@ public final class JournalStateStore implements StateStore {
     @Override
     public CompletableFuture<Void> add(Collection<String> keys, Map<String, Long> deltas, Collection<String> drop,
             Instant at, Duration ttl) {
+        if (lock == null) {
+            return CompletableFuture.failedFuture(new StoreException("read-only view of " + dir));
+        }
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("store closed"));
         }
@@ -728,6 +760,9 @@ public final class JournalStateStore implements StateStore {
     /** Forces a compaction now (tests, administration). */
     public void compact() {
         synchronized (writeLock) {
+            if (lock == null) {
+                throw new StoreException("read-only view of " + dir);
+            }
             if (closed) {
                 throw new StoreException("store closed");
             }
@@ -823,8 +858,10 @@ public final class JournalStateStore implements StateStore {
                 // nothing more can be done
             }
             try {
-                lock.release();
-                lockChannel.close();
+                if (lock != null) {
+                    lock.release();
+                    lockChannel.close();
+                }
             } catch (IOException ignored) {
                 // released by the OS on exit anyway
             }

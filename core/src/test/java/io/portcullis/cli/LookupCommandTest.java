@@ -64,11 +64,14 @@ class LookupCommandTest {
         assertThat(l.get(0)).isEqualTo("{\"target\": \"192.0.2.1\", \"lists\": [], \"network\": {\"asn\": 64496, "
                 + "\"prefix\": \"192.0.2.0/24\", \"country\": \"NL\", \"registry\": \"ripencc\", "
                 + "\"as_name\": \"EXAMPLE-HOSTER Example Bulletproof Hosting, NL\", \"source\": \"cymru:origin.asn.cymru.com\", "
-                + "\"status\": \"found\"}, \"score\": 0}");
-        assertThat(l.get(1)).isEqualTo("{\"target\": \"2001:db8::1\", \"lists\": [], \"network\": {\"asn\": 64500, "
+                + "\"status\": \"found\"}, \"reputation\": {\"store\": \"embedded "
+                + java.nio.file.Path.of("var/portcullis/state").toAbsolutePath() + "\", \"status\": \"unavailable\", "
+                + "\"reason\": \"StoreException: no state directory " + java.nio.file.Path.of("var/portcullis/state")
+                .toAbsolutePath() + "\"}, \"score\": 0}");
+        assertThat(l.get(1)).startsWith("{\"target\": \"2001:db8::1\", \"lists\": [], \"network\": {\"asn\": 64500, "
                 + "\"prefix\": \"2001:db8::/32\", \"country\": \"DE\", \"registry\": \"ripencc\", "
                 + "\"as_name\": \"DB8-NET Documentation Networks, DE\", \"source\": \"cymru:origin6.asn.cymru.com\", "
-                + "\"status\": \"found\"}, \"score\": 0}");
+                + "\"status\": \"found\"}, \"reputation\": {").endsWith("\"score\": 0}");
         assertThat(l.get(2)).doesNotContain("network");
         assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("suspended");
     }
@@ -91,7 +94,7 @@ class LookupCommandTest {
     @Test
     void networkOffAndNoListsIsAUsageError() throws Exception {
         Path conf = tmp.resolve("network-off.properties");
-        Files.write(conf, "network.enabled = false\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(conf, "network.enabled = false\nreputation.enabled = false\n".getBytes(StandardCharsets.UTF_8));
         assertThat(run("lookup", "--config", conf.toString(), "--dns", knot.hostPort(), "192.0.2.1")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no lists configured");
     }
@@ -161,5 +164,108 @@ class LookupCommandTest {
         assertThat(l.get(1)).contains("\"host\": \"ns1.bulkdns.test\"").contains("\"sources\": [\"ns-ip:nsip.test\"]")
                 .contains("listed in nsip.test [127.0.0.2]").endsWith("\"score\": 3}");
         assertThat(l.get(2)).doesNotContain("nameservers");
+    }
+
+    /** A store holding records for 192.0.2.1 (AS64496 in the test zone) and example.org, as James would write them. */
+    private static Path storeWithRecords(String name) throws Exception {
+        Path dir = tmp.resolve(name);
+        java.time.Instant now = java.time.Instant.now();
+        try (io.portcullis.store.JournalStateStore st = io.portcullis.store.JournalStateStore.open(dir,
+                io.portcullis.store.JournalStateStore.Options.DEFAULTS)) {
+            io.portcullis.reputation.ReputationStore rep = new io.portcullis.reputation.ReputationStore(st,
+                    io.portcullis.reputation.ReputationSettings.DEFAULTS, java.time.Clock.systemUTC());
+            List<io.portcullis.reputation.Entity> client = io.portcullis.reputation.Entities.builder()
+                    .client(java.net.InetAddress.getByName("192.0.2.1")).asn(64496L).build();
+            for (int i = 0; i < 8; i++) {
+                rep.learn(client, io.portcullis.reputation.Outcome.REFUSED).get();
+            }
+            rep.learn(client, io.portcullis.reputation.Outcome.CLEAN).get();
+            List<io.portcullis.reputation.Entity> domain = List.of(new io.portcullis.reputation.Entity(
+                    io.portcullis.reputation.EntityKind.MAIL_FROM, "example.org"),
+                    new io.portcullis.reputation.Entity(io.portcullis.reputation.EntityKind.MAIL_FROM,
+                            "example.org@198.51.100.0/24"));
+            rep.learn(domain, io.portcullis.reputation.Outcome.CLEAN).get();
+            rep.learn(domain, io.portcullis.reputation.Outcome.REPORTED_SPAM).get();
+        }
+        assertThat(now).isNotNull();
+        return dir;
+    }
+
+    @Test
+    void reputationRecordsOfAnAddressAndADomainFromTheEmbeddedStore() throws Exception {
+        Path dir = storeWithRecords("state-a");
+        Path conf = tmp.resolve("rep.properties");
+        Files.write(conf, ("dns.servers = " + knot.hostPort() + "\nstore.directory = " + dir + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        // James holds the store (its lock) meanwhile: lookup reads the files without the lock
+        try (io.portcullis.store.JournalStateStore held = io.portcullis.store.JournalStateStore.open(dir,
+                io.portcullis.store.JournalStateStore.Options.DEFAULTS)) {
+            assertThat(run("lookup", "--config", conf.toString(), "--client", "198.51.100.7", "192.0.2.1",
+                    "www.example.org", "nothing.example")).isZero();
+        }
+        List<String> l = lines();
+        assertThat(l).hasSize(3);
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        assertThat(l.get(0)).contains("\"reputation\": {\"store\": \"embedded " + dir + "\", \"status\": \"ok\", "
+                + "\"records\": [{\"entity\": \"ip\", \"key\": \"192.0.2.1\", \"status\": \"found\", "
+                + "\"counts\": {\"refused\": 8, \"tagged\": 0, \"clean\": 1, \"spam\": 0, \"ham\": 0}, "
+                + "\"observations\": 9, \"window_days\": 30, \"ratio\": 0.89, \"below_minimum\": false, "
+                + "\"score\": 3.11, \"first_seen\": \"" + today)
+                .contains("{\"entity\": \"net\", \"key\": \"192.0.2.0/24\", \"status\": \"found\"")
+                .contains("{\"entity\": \"asn\", \"key\": \"AS64496\", \"status\": \"found\"")
+                .contains("\"detail\": \"ip 192.0.2.1: 8 refused, 0 tagged, 1 clean, 0 spam, 0 ham in 30d")
+                // ip 3.11 + net 2 * (2 * 8/9 - 1) = 1.56 + asn 0.78
+                .endsWith("\"score\": 5.45}, \"score\": 5.45}");
+        assertThat(l.get(1)).contains("{\"entity\": \"helo\", \"key\": \"example.org\", \"status\": \"no record\"}")
+                .contains("{\"entity\": \"mail-from\", \"key\": \"example.org\", \"status\": \"found\", "
+                        + "\"counts\": {\"refused\": 0, \"tagged\": 0, \"clean\": 1, \"spam\": 1, \"ham\": 0}, "
+                        + "\"observations\": 2, \"window_days\": 30, \"ratio\": 0.75, \"below_minimum\": true, "
+                        + "\"score\": 0")
+                .contains("{\"entity\": \"mail-from\", \"key\": \"example.org@198.51.100.0/24\", \"status\": \"found\"")
+                .contains("{\"entity\": \"ns\", \"key\": \"www.example.org\", \"status\": \"no record\"}")
+                .endsWith("\"score\": 0}");
+        assertThat(l.get(2)).contains("\"status\": \"no record\"").doesNotContain("\"found\"");
+    }
+
+    @Test
+    void anUnavailableStoreIsSaidWithoutAStackTrace() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path conf = tmp.resolve("redis-down.properties");
+        Files.write(conf, ("dns.servers = " + knot.hostPort() + "\nstore.type = redis\n"
+                + "store.redis.uri = redis://127.0.0.1:" + port + "\nstore.redis.timeout-ms = 300\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--config", conf.toString(), "192.0.2.1")).isZero();
+        assertThat(lines().get(0)).contains("\"reputation\": {\"store\": \"redis redis://127.0.0.1:" + port)
+                .contains("\"status\": \"unavailable\", \"reason\": \"").doesNotContain("records")
+                .endsWith("\"score\": 0}");
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("\tat ").doesNotContain("Exception in");
+    }
+
+    @Test
+    void reputationOffLeavesTheSectionOutAndABadClientIsAUsageError() throws Exception {
+        Path conf = tmp.resolve("rep-off.properties");
+        Files.write(conf, ("dns.servers = " + knot.hostPort() + "\nreputation.enabled = false\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--config", conf.toString(), "192.0.2.1")).isZero();
+        assertThat(lines().get(0)).doesNotContain("reputation");
+        assertThat(run("lookup", "--config", conf.toString(), "--client", "nope", "example.org")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--client");
+    }
+
+    @Test
+    void aRelativeStoreDirectoryIsJamesesWorkingDirectoryTheParentOfConf() throws Exception {
+        Path james = tmp.resolve("james-home");
+        Path dir = storeWithRecords("james-home/var/portcullis/state");
+        Files.createDirectories(james.resolve("conf"));
+        Path conf = james.resolve("conf/portcullis.properties");
+        Files.write(conf, ("dns.servers = " + knot.hostPort() + "\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(run("lookup", "--config", conf.toString(), "192.0.2.1")).isZero();
+        assertThat(lines().get(0)).contains("\"store\": \"embedded " + dir + "\", \"status\": \"ok\"")
+                .contains("\"counts\": {\"refused\": 8");
+        assertThat(ReputationLookup.jamesHome(tmp.resolve("elsewhere.properties")))
+                .isEqualTo(Path.of("").toAbsolutePath());
     }
 }

@@ -49,4 +49,23 @@ class ReputationConfigTest {
         assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("smtp.greylist.window", "1m"), "t"))
                 .hasMessageContaining("smtp.greylist.window");
     }
+
+    @Test
+    void spfAndTheSpamFolder() {
+        PortcullisConfig d = PortcullisConfig.parse(Map.of(), "t");
+        assertThat(d.reputation().spf()).isTrue();
+        assertThat(d.reputation().spfTimeoutMs()).isEqualTo(800);
+        assertThat(d.reputation().spamFolder()).isEqualTo("Spam");
+        PortcullisConfig c = PortcullisConfig.parse(Map.of("reputation.spf", "false", "reputation.spf.timeout-ms",
+                "300", "reputation.spam-folder", " Junk "), "t");
+        assertThat(c.reputation().spf()).isFalse();
+        assertThat(c.reputation().spfTimeoutMs()).isEqualTo(300);
+        assertThat(c.reputation().spamFolder()).isEqualTo("Junk");
+        assertThat(PortcullisConfig.parse(Map.of("reputation.spam-folder", ""), "t").reputation().spamFolder())
+                .isEmpty();
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("reputation.spf.timeout-ms", "90000"), "t"))
+                .hasMessageContaining("reputation.spf.timeout-ms").hasMessageContaining("90000");
+        assertThatThrownBy(() -> PortcullisConfig.parse(Map.of("reputation.spf", "maybe"), "t"))
+                .hasMessageContaining("reputation.spf").hasMessageContaining("maybe");
+    }
 }

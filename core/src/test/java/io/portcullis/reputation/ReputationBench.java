@@ -19,11 +19,13 @@ import java.util.Locale;
  * Cost per SMTP transaction of the reputation check: the entities of a transaction (address, network, HELO, envelope
  * sender and From domains: 5 records) read in one batch and scored, over a population of 10,000 clients with a
  * learned history. Embedded store (warm: everything in memory) and, when redis-server is installed, a local Redis
- * (one pipelined round trip per transaction). Also the cost of learning one outcome for the 5 entities.
- * Then the same on a real three-master Redis Cluster started on loopback (the 5 keys fall on several nodes, each
- * node's commands sent at once: one round trip per node, in parallel).
- * {@code ./portcullis bench-reputation [N] [--store URI]} (default 200000 embedded, N/10 Redis and cluster;
- * {@code --store}: only a Redis of yours, any URI form of {@code store.redis.uri}, keys under
+ * (one pipelined round trip per transaction). Also the cost of learning one outcome for the 5 entities, and of the
+ * envelope sender's SPF evaluation (reputation's verification) against a local Knot: the first evaluation (DNS asked)
+ * and then from the DNS client's cache, for records of 1 to 11 DNS-querying terms. Then the same reads on a real
+ * three-master Redis Cluster started on loopback (the 5 keys fall on several nodes, each node's commands sent at
+ * once: one round trip per node, in parallel).
+ * {@code ./portcullis bench-reputation [N] [--store URI]} (default 200000 embedded, N/10 Redis, cluster and SPF
+ * evaluations per record; {@code --store}: only a Redis of yours, any URI form of {@code store.redis.uri}, keys under
  * {@code portcullis-bench:} expiring after a day).
  */
 public final class ReputationBench {
@@ -77,6 +79,45 @@ public final class ReputationBench {
             }
         } else {
             System.out.println("redis-server not installed: Redis parts skipped");
+        }
+        spf(dir, Math.max(1000, n / 10));
+    }
+
+    /** SPF evaluation cost: cold (DNS asked of Knot on loopback) and warm (the DNS client's cache). */
+    static void spf(Path dir, int n) throws Exception {
+        io.portcullis.testing.KnotServer knot;
+        try {
+            knot = io.portcullis.testing.KnotServer.start(dir.resolve("knot"),
+                    io.portcullis.testing.KnotServer.zonesFromClasspath("spf.test", "2.0.192.in-addr.arpa"));
+        } catch (Exception | AssertionError e) {
+            System.out.println("knotd not available: SPF part skipped (" + e.getMessage() + ")");
+            return;
+        }
+        try (io.portcullis.testing.KnotServer k = knot;
+                io.portcullis.dns.DnsjavaClient dns = new io.portcullis.dns.DnsjavaClient(io.portcullis.dns.DnsSettings
+                        .builder().servers(List.of(k.address())).build())) {
+            io.portcullis.spf.SpfCheck spf = new io.portcullis.spf.SpfCheck(dns, 0);
+            InetAddress ip = InetAddress.getByName("192.0.2.10");
+            for (String sender : List.of("bob@pass.spf.test", "bob@include.spf.test", "bob@mx.spf.test",
+                    "bob@exists.spf.test", "bob@limit10.spf.test", "bob@limit11.spf.test")) {
+                long c0 = System.nanoTime();
+                io.portcullis.spf.Spf first = spf.checkSender(ip, sender, null, io.portcullis.dns.DnsRequester.SYSTEM)
+                        .get();
+                double coldUs = (System.nanoTime() - c0) / 1e3;
+                for (int i = 0; i < Math.min(n, 2000); i++) {
+                    spf.checkSender(ip, sender, null, io.portcullis.dns.DnsRequester.SYSTEM).get();
+                }
+                long[] ns = new long[n];
+                for (int i = 0; i < n; i++) {
+                    long t = System.nanoTime();
+                    spf.checkSender(ip, sender, null, io.portcullis.dns.DnsRequester.SYSTEM).get();
+                    ns[i] = System.nanoTime() - t;
+                }
+                Arrays.sort(ns);
+                System.out.printf(Locale.ROOT, "spf %s: %s, %d DNS-querying terms; first %.0f us (DNS asked), then "
+                        + "cached: p50 %.2f us, p99 %.2f us (%d evaluations)%n", sender.substring(4),
+                        first.result().id(), first.lookups(), coldUs, ns[n / 2] / 1e3, ns[(int) (n * 0.99)] / 1e3, n);
+            }
         }
     }
 

@@ -51,6 +51,29 @@ class JournalStateStoreTest {
     }
 
     @Test
+    void aReadOnlyViewSeesTheOwnersRecordsWithoutItsLockAndWritesNothing() throws Exception {
+        try (JournalStateStore owner = JournalStateStore.open(dir, OPTIONS)) {
+            owner.add(List.of("rep:ip:192.0.2.1"), Map.of("refused:1", 2L), List.of(), NOW, Duration.ofDays(60)).get();
+            owner.compact();
+            owner.add(List.of("rep:ip:192.0.2.1"), Map.of("clean:1", 1L), List.of(), NOW, Duration.ofDays(60)).get();
+            long journal = Files.size(dir.resolve(JournalStateStore.JOURNAL));
+            try (JournalStateStore view = JournalStateStore.openReadOnly(dir, OPTIONS)) {
+                assertThat(view.counters(List.of("rep:ip:192.0.2.1")).get().get("rep:ip:192.0.2.1").fields())
+                        .as("snapshot and journal").containsEntry("refused:1", 2L).containsEntry("clean:1", 1L);
+                assertThat(view.add(List.of("k"), Map.of("f", 1L), List.of(), NOW, Duration.ofDays(1)))
+                        .isCompletedExceptionally();
+                assertThat(view.record(List.of("s"), "m", NOW)).isCompletedExceptionally();
+                assertThatThrownBy(view::compact).isInstanceOf(StoreException.class).hasMessageContaining("read-only");
+            }
+            assertThat(Files.size(dir.resolve(JournalStateStore.JOURNAL))).isEqualTo(journal);
+            owner.add(List.of("rep:ip:192.0.2.1"), Map.of("clean:1", 1L), List.of(), NOW, Duration.ofDays(60)).get();
+        }
+        assertThatThrownBy(() -> JournalStateStore.openReadOnly(dir.resolve("absent"), OPTIONS))
+                .isInstanceOf(StoreException.class).hasMessageContaining("no state directory");
+        assertThat(Files.exists(dir.resolve("absent"))).isFalse();
+    }
+
+    @Test
     void membersOlderThanTheRetentionAreNeverCountedAndAreDroppedAtCompaction() throws Exception {
         try (JournalStateStore s = JournalStateStore.open(dir, OPTIONS.withRetention(Duration.ofDays(30)))) {
             s.record(List.of("a"), "old.test", NOW.minus(Duration.ofDays(31))).get();

@@ -136,7 +136,8 @@ class StockJamesDeployIT {
         // Steps 2 and 4 to 7: the snippets, exactly as in the README.
         List<Snippet> snippets = readmeSnippets();
         assertThat(snippets).extracting(s -> s.file).containsExactly("extensions.properties", "smtpserver.xml",
-                "smtpserver.xml", "mailetcontainer.xml", "mailetcontainer.xml", "logback.xml", "webadmin.properties");
+                "smtpserver.xml", "mailetcontainer.xml", "mailetcontainer.xml", "mailetcontainer.xml", "listeners.xml",
+                "logback.xml", "webadmin.properties");
         for (Snippet s : snippets) {
             apply(conf, s);
         }

@@ -142,8 +142,11 @@ public class PortcullisRuntime {
         boolean dnsblOn = config.dnsbl().enabled() && !config.dnsbl().lists().isEmpty();
         boolean nameserversOn = config.nameservers().enabled();
         boolean networkOn = config.network().scoresAnything();
-        // One DNS client for every DNS-based check, created when any of them is on.
-        DnsjavaClient client = dnsblOn || nameserversOn || networkOn ? new DnsjavaClient(config.dns()) : null;
+        // One DNS client for every DNS-based check, created when any of them is on (reputation verifies a sender's
+        // domain through DNS: the forward-confirmed reverse name, SPF).
+        boolean reputationOn = config.reputation().enabled();
+        DnsjavaClient client = dnsblOn || nameserversOn || networkOn || reputationOn ? new DnsjavaClient(config.dns())
+                : null;
         if (client != null) {
             warnAboutPublicResolvers(config);
             this.dnsHealth = new DnsHealthWatch(metrics, config.dns()::servers, config.dns().usesSystemServers(),

@@ -381,6 +381,96 @@ public final class ReputationService implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ users moving mail (spam folder)
+
+    /** Prefix of the store record that keeps a delivered message's entities for users' later reports. */
+    public static final String DELIVERY_PREFIX = "repmsg:";
+    private static final String REPORTED_FIELD = "reported:";
+
+    /**
+     * The key of a delivered message: a digest of its topmost {@code Received} header (whitespace runs collapsed),
+     * which this server wrote when it received the message (it names the SMTP session's ID and time, so a sender
+     * cannot make two messages share one); null without one.
+     */
+    public static String deliveryKey(String topmostReceived) {
+        if (topmostReceived == null) {
+            return null;
+        }
+        String v = topmostReceived.replaceAll("\\s+", " ").trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder(DELIVERY_PREFIX);
+            for (int i = 0; i < 16; i++) {
+                sb.append(Character.forDigit((d[i] >> 4) & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));
+            }
+            return sb.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Remembers the entities of a delivered message under its {@link #deliveryKey} for as long as the reputation
+     * window, so a user moving it into or out of the spam folder later reports the very records SMTP read. Written
+     * off the caller's thread; never fails.
+     */
+    public CompletableFuture<Void> rememberDelivery(String key, List<Entity> entities) {
+        ReputationStore s = enabled() && !config.reputation().spamFolder().isEmpty() ? store() : null;
+        if (s == null || key == null || entities.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Map<String, Long> fields = new java.util.LinkedHashMap<>();
+        for (Entity e : entities) {
+            fields.put(e.storeKey(), 1L);
+        }
+        Instant now = clock.instant();
+        java.time.Duration ttl = java.time.Duration.ofDays(config.reputation().windowDays());
+        return write(() -> s.stateStore().add(List.of(key), fields, List.of(), now, ttl));
+    }
+
+    /**
+     * A user's report about a delivered message: learns {@code outcome} for the entities remembered under
+     * {@code key}, once per user and outcome. Completes with the entities learned (empty: nothing remembered, already
+     * reported, store unavailable). Never fails; waits for nothing on the caller's thread beyond the store's answer.
+     */
+    public CompletableFuture<List<Entity>> learnReport(String key, String user, Outcome outcome) {
+        ReputationStore s = enabled() ? store() : null;
+        if (s == null || key == null || outcome == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        String reported = REPORTED_FIELD + outcome.id() + ":" + (user == null ? "" : user);
+        CompletableFuture<Map<String, Counters>> read;
+        try {
+            read = s.stateStore().counters(List.of(key));
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return read.thenCompose(m -> {
+            Counters c = m == null ? null : m.get(key);
+            if (c == null || c.get(reported) > 0) {
+                return CompletableFuture.completedFuture(List.<Entity>of());
+            }
+            List<Entity> entities = new ArrayList<>();
+            for (String f : c.fields().keySet()) {
+                Entity e = Entity.ofStoreKey(f);
+                if (e != null) {
+                    entities.add(e);
+                }
+            }
+            if (entities.isEmpty()) {
+                return CompletableFuture.completedFuture(List.<Entity>of());
+            }
+            Instant now = clock.instant();
+            java.time.Duration ttl = java.time.Duration.ofDays(config.reputation().windowDays());
+            return write(() -> s.stateStore().add(List.of(key), Map.of(reported, 1L), List.of(), now, ttl))
+                    .thenCompose(v -> learn(entities, outcome)).thenApply(v -> (List<Entity>) entities);
+        }).exceptionally(e -> List.of());
+    }
+
     @Override
     public void close() {
         writer.shutdown();

@@ -56,4 +56,38 @@ class ReputationServiceTest {
         assertThat(rep.pipelineOutcome(List.of(listed, new Finding("dnsbl", "dbl", 10, ""), bad),
                 CheckModes.ENFORCE_ALL)).contains(Outcome.REFUSED);
     }
+
+    @Test
+    void theDeliveryKeyIgnoresFoldingAndTellsMessagesApart() {
+        String received = "from mx.shop.example ([192.0.2.9])\r\n\tby portcullis.test (JAMES SMTP Server) with ESMTP ID"
+                + " 5f2a; Mon, 1 Dec 2026 10:00:00 +0000";
+        String key = ReputationService.deliveryKey(received);
+        assertThat(key).startsWith(ReputationService.DELIVERY_PREFIX).hasSize(ReputationService.DELIVERY_PREFIX.length() + 32);
+        assertThat(ReputationService.deliveryKey(received.replace("\r\n\t", " "))).as("unfolded").isEqualTo(key);
+        assertThat(ReputationService.deliveryKey(received.replace("5f2a", "5f2b"))).isNotEqualTo(key);
+        assertThat(ReputationService.deliveryKey(" ")).isNull();
+        assertThat(ReputationService.deliveryKey(null)).isNull();
+    }
+
+    @Test
+    void aUsersReportLearnsTheRememberedEntitiesOncePerDirection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        PortcullisConfig config = PortcullisConfig.parse(Map.of("store.directory", dir.toString()), "t");
+        try (ReputationService rep = new ReputationService(config, null, dir, java.time.Clock.systemUTC())) {
+            List<Entity> entities = Entities.builder().client(InetAddress.getByName("192.0.2.9"))
+                    .mailFrom("shop.example", false).build();
+            String key = ReputationService.deliveryKey("from x ([192.0.2.9]) by y with ESMTP ID 1; now");
+            assertThat(rep.learnReport(key, "u@x", Outcome.REPORTED_SPAM).get()).as("nothing remembered").isEmpty();
+            rep.rememberDelivery(key, entities).get();
+            assertThat(rep.learnReport(key, "u@x", Outcome.REPORTED_SPAM).get()).containsExactlyInAnyOrderElementsOf(entities);
+            assertThat(rep.learnReport(key, "u@x", Outcome.REPORTED_SPAM).get()).as("again: once").isEmpty();
+            assertThat(rep.learnReport(key, "v@x", Outcome.REPORTED_SPAM).get()).as("another user").hasSize(3);
+            assertThat(rep.learnReport(key, "u@x", Outcome.REPORTED_HAM).get()).as("the other direction").hasSize(3);
+            io.portcullis.store.Counters ip = rep.read(List.of(entities.get(0)), List.of()).get().records()
+                    .get(entities.get(0));
+            io.portcullis.reputation.ReputationRecord r = io.portcullis.reputation.ReputationRecord.of(ip);
+            assertThat(r.count(Outcome.REPORTED_SPAM, java.time.Instant.now(), 30)).isEqualTo(2);
+            assertThat(r.count(Outcome.REPORTED_HAM, java.time.Instant.now(), 30)).isEqualTo(1);
+        }
+    }
 }

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * handler attached ({@value ReputationService#ENTITIES_NAME}; else the client address, its network and the sender
  * domains keyed with the network). Never learned when reputation decided the verdict: the findings without
  * reputation's own must give the same outcome. Mail from local users (SMTP AUTH, authorised networks, mailets) is
- * skipped.
+ * skipped. The mail's entities are also kept (for {@code reputation.window-days}) under a digest of its topmost
+ * {@code Received} header, which this server wrote, so that {@link SpamFolderListener} can learn a user's later move
+ * of the message into or out of the spam folder for the very same records.
  *
  * <p>{@code source = attached}: for each {@code message/rfc822} part (at most 20, nested multiparts too) of a report
  * from a local user, "reported spam" ({@code mode = spam}, default) or "reported not spam" ({@code mode = ham}) is
@@ -119,6 +121,10 @@ public class LearnReputation extends GenericMailet {
             if (LocalOrigin.of(mail)) {
                 return;
             }
+            // kept for users' later reports (moving the message into or out of the spam folder)
+            String[] received = mail.getMessage().getHeader("Received");
+            awaitQuietly(rep.rememberDelivery(ReputationService.deliveryKey(received == null || received.length == 0
+                    ? null : received[0]), ReputationService.entities(mail)));
             List<Finding> findings = runtime.allFindings(mail);
             Optional<Outcome> outcome = rep.pipelineOutcome(runtime.config().modes().enforced(findings),
                     CheckModes.ENFORCE_ALL);

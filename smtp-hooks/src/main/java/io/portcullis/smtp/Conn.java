@@ -66,9 +66,13 @@ final class Conn implements LineGate.Holds {
     CompletableFuture<SmtpReputation.Read> reputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
     /** Reputation of the HELO and envelope sender domains and the sender's greylist records (read at MAIL FROM). */
     CompletableFuture<SmtpReputation.Read> txReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+    /** Reputation of the envelope sender's nameserver hosts (read when the nameserver check has them). */
+    CompletableFuture<SmtpReputation.Read> nsReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
     /** Reputation of the From domain (read at the end of the header section). */
     CompletableFuture<SmtpReputation.Read> headerReputation =
             CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+    /** The envelope sender's SPF for the client (reputation's verification; null: not evaluated). */
+    CompletableFuture<io.portcullis.spf.Spf> spf = CompletableFuture.completedFuture(null);
     /** The greylist triplet's network and sender of the current transaction (null: no greylisting). */
     String greyNetwork;
     String greySender;
@@ -118,6 +122,8 @@ final class Conn implements LineGate.Holds {
         nameservers = CompletableFuture.completedFuture(null);
         txReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
         headerReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
+        spf = CompletableFuture.completedFuture(null);
+        nsReputation = CompletableFuture.completedFuture(SmtpReputation.Read.NONE);
         greyNetwork = null;
         greySender = null;
         learnedTx = false;

@@ -4,8 +4,11 @@ import io.portcullis.decision.Refusal;
 import io.portcullis.decision.SmtpDecider;
 import io.portcullis.decision.SmtpDecision;
 import io.portcullis.decision.SmtpRules;
+import io.portcullis.dnsbl.Identity;
 import io.portcullis.james.PortcullisRuntime;
 import io.portcullis.james.ReputationService;
+import io.portcullis.nameservers.NameserverReport;
+import io.portcullis.nameservers.NsDelegation;
 import io.portcullis.net.ForwardConfirmation;
 import io.portcullis.reputation.Entities;
 import io.portcullis.reputation.Entity;
@@ -13,6 +16,9 @@ import io.portcullis.reputation.EntityKind;
 import io.portcullis.reputation.Greylist;
 import io.portcullis.reputation.Outcome;
 import io.portcullis.reputation.Reputation;
+import io.portcullis.reputation.ReputationSettings;
+import io.portcullis.spf.Spf;
+import io.portcullis.spf.SpfCheck;
 import io.portcullis.verdict.Finding;
 import io.portcullis.verdict.Verdict;
 import java.util.ArrayList;
@@ -21,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Reputation and the greylist at SMTP time: one batched store read per stage (connect: address, network, AS; MAIL
- * FROM: HELO and sender domains plus the sender's greylist records; end of the header section: the From domain),
+ * FROM: HELO and sender domains and the sender's greylist records, then the sender's nameserver hosts; end of the
+ * header section: the From domain), a domain verified by the client's forward-confirmed name or the sender's SPF pass,
  * each kept as a future in the {@link Conn} like the lists; the greylist status of each recipient; learning from
  * refusals. Nothing here waits.
  */
@@ -77,8 +84,10 @@ final class SmtpReputation {
     }
 
     /**
-     * At MAIL FROM (judged clients): the HELO and envelope sender records (verified by the forward-confirmed name)
-     * and, with the greylist band on, the sender's greylist records, in one read.
+     * At MAIL FROM (judged clients): the HELO and envelope sender records (verified by the forward-confirmed name or
+     * an SPF pass, evaluated here through the shared DNS client) and, with the greylist band on, the sender's
+     * greylist records, in one read; the sender's nameserver hosts (when the nameserver check looked them up and the
+     * sender is verified) in a read of their own.
      */
     void atMail(Conn conn, String senderAddress, String senderDomain) {
         if (!active() || conn.client == null) {
@@ -91,19 +100,65 @@ final class SmtpReputation {
         List<String> grey = rep.greylistOn() ? List.of(Greylist.tripletKey(net, conn.greySender),
                 Greylist.passedKey(net)) : List.of();
         String helo = conn.helo != null && SmtpLookups.isName(conn.helo) ? conn.helo : null;
-        conn.txReputation = conn.confirmedName.thenCompose(name -> {
-            List<Entity> entities = new ArrayList<>();
-            for (Entity e : Entities.builder().client(conn.client).confirmedName(name).helo(helo)
-                    .mailFrom(senderDomain, false).build()) {
-                if (e.kind() == EntityKind.HELO || e.kind() == EntityKind.MAIL_FROM) {
-                    entities.add(e);
-                }
-            }
+        conn.spf = spf(conn, senderAddress, senderDomain, helo);
+        CompletableFuture<Boolean> spfPass = conn.spf.thenApply(r -> r != null && r.pass()).exceptionally(e -> false);
+        // a new builder for each read (the two reads complete on different threads)
+        CompletableFuture<java.util.function.Supplier<Entities>> verified = conn.confirmedName.thenCombine(spfPass,
+                (name, pass) -> () -> Entities.builder().client(conn.client).confirmedName(name).helo(helo)
+                        .mailFrom(senderDomain, pass));
+        conn.txReputation = verified.thenCompose(b -> {
+            List<Entity> entities = kinds(b.get().build(), EntityKind.HELO, EntityKind.MAIL_FROM);
             return rep.read(entities, grey).thenApply(s -> new Read(entities, rep.findings(s), s));
         }).exceptionally(e -> Read.NONE);
+        // the sender's nameserver hosts, once the nameserver check has them (its own read: a slow walk does not hold
+        // up the sender's records and the greylist)
+        if (service().enabled()) {
+            conn.nsReputation = verified.thenCombine(conn.nameservers.exceptionally(e -> null),
+                    (b, report) -> kinds(b.get().nameservers(senderNameservers(report)).build(), EntityKind.NS))
+                    .thenCompose(entities -> entities.isEmpty() ? CompletableFuture.completedFuture(Read.NONE)
+                            : rep.read(entities, List.of()).thenApply(s -> new Read(entities, rep.findings(s), s)))
+                    .exceptionally(e -> Read.NONE);
+        }
     }
 
-    /** At the end of the header section: the From domain's record. */
+    private static List<Entity> kinds(List<Entity> all, EntityKind... kinds) {
+        List<Entity> out = new ArrayList<>();
+        List<EntityKind> wanted = List.of(kinds);
+        for (Entity e : all) {
+            if (wanted.contains(e.kind())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The envelope sender's SPF for the client, when reputation uses it; a completed null when not evaluated. */
+    private CompletableFuture<Spf> spf(Conn conn, String senderAddress, String senderDomain, String helo) {
+        ReputationSettings s = runtime.config().reputation();
+        if (!service().enabled() || !s.spf() || runtime.dns() == null || senderAddress == null
+                || senderDomain == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return new SpfCheck(runtime.dns(), s.spfTimeoutMs())
+                .checkSender(conn.client, senderAddress, helo, DnsFairness.of(conn.client))
+                .exceptionally(e -> null);
+    }
+
+    /** The nameserver hosts of the envelope sender's domain, as the nameserver check found them (none: empty). */
+    static List<String> senderNameservers(NameserverReport r) {
+        List<String> out = new ArrayList<>();
+        if (r == null) {
+            return out;
+        }
+        for (NsDelegation d : r.view().delegations()) {
+            if (d.identity() == Identity.MAIL_FROM && d.status() == NsDelegation.Status.FOUND) {
+                out.addAll(d.hosts());
+            }
+        }
+        return out;
+    }
+
+    /** At the end of the header section: the From domain's record (verified as the envelope sender was). */
     void atHeaders(Conn conn, String fromDomain) {
         if (!service().enabled() || conn.client == null || fromDomain == null) {
             return;
@@ -111,16 +166,18 @@ final class SmtpReputation {
         ReputationService rep = service();
         String mailFrom = conn.greySender == null || conn.greySender.indexOf('@') < 0 ? null
                 : conn.greySender.substring(conn.greySender.lastIndexOf('@') + 1);
-        conn.headerReputation = conn.confirmedName.thenCompose(name -> {
+        CompletableFuture<Boolean> spfPass = conn.spf.thenApply(r -> r != null && r.pass()).exceptionally(e -> false);
+        conn.headerReputation = conn.confirmedName.thenCombine(spfPass, (name, pass) -> {
             List<Entity> entities = new ArrayList<>();
-            for (Entity e : Entities.builder().client(conn.client).confirmedName(name).mailFrom(mailFrom, false)
+            for (Entity e : Entities.builder().client(conn.client).confirmedName(name).mailFrom(mailFrom, pass)
                     .from(fromDomain).build()) {
                 if (e.kind() == EntityKind.FROM) {
                     entities.add(e);
                 }
             }
-            return rep.read(entities, List.of()).thenApply(s -> new Read(entities, rep.findings(s), s));
-        }).exceptionally(e -> Read.NONE);
+            return entities;
+        }).thenCompose(entities -> rep.read(entities, List.of()).thenApply(s -> new Read(entities, rep.findings(s), s)))
+                .exceptionally(e -> Read.NONE);
     }
 
     /**
@@ -162,7 +219,8 @@ final class SmtpReputation {
     /** The reputation findings that have arrived. */
     static List<Finding> findings(Conn conn) {
         List<Finding> out = new ArrayList<>();
-        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.headerReputation)) {
+        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.nsReputation,
+                conn.headerReputation)) {
             if (f.isDone()) {
                 out.addAll(f.getNow(Read.NONE).findings);
             }
@@ -170,10 +228,11 @@ final class SmtpReputation {
         return out;
     }
 
-    /** The entities read so far (connection, transaction, From). */
+    /** The entities read so far (connection, transaction, the sender's nameservers, From). */
     static List<Entity> entities(Conn conn) {
         List<Entity> out = new ArrayList<>();
-        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.headerReputation)) {
+        for (CompletableFuture<Read> f : List.of(conn.reputation, conn.txReputation, conn.nsReputation,
+                conn.headerReputation)) {
             if (f.isDone()) {
                 out.addAll(f.getNow(Read.NONE).entities);
             }
