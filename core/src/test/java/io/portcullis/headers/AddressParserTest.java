@@ -28,6 +28,17 @@ class AddressParserTest {
             "user@[192.0.2.1]|/user/[192.0.2.1]|0",
             "\"quoted local\"@example.com|/\"quoted local\"/example.com|0",
             "(comment) a@b.example (more)|/a/b.example|0",
+            // phrase = 1*word, words separated by one space; obs-phrase allows '.', which keeps its spacing
+            "Alice B. Cooper <a@example.com>|Alice B. Cooper/a/example.com|0",
+            "J.R.R. Tolkien <jrr@example.com>|J.R.R. Tolkien/jrr/example.com|0",
+            "Alice   B.    Cooper <a@example.com>|Alice B. Cooper/a/example.com|0",
+            "Alice B .Cooper <a@example.com>|Alice B .Cooper/a/example.com|0",
+            "Alice(the)Cooper <a@example.com>|Alice Cooper/a/example.com|0",
+            "\"Doe\"John <j@example.com>|\"Doe\" John/j/example.com|0",
+            "Dr. \"J. R.\" Doe <j@example.com>|Dr. \"J. R.\" Doe/j/example.com|0",
+            // obs-local-part and obs-domain: CFWS around the dots is no part of the address
+            "john . doe @ example . com|/john.doe/example.com|0",
+            "Doe <john (x) . doe@ example.com>|Doe/john.doe/example.com|0",
     })
     void valid(String value, String expected, int groups) {
         AddressList l = AddressParser.parse(value);
@@ -40,6 +51,7 @@ class AddressParserTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "winner|'winner' is not an address (no '@')",
+            "Alice B. Cooper|'Alice B. Cooper' is not an address (no '@')",
             "``|no address",
             ",,|no address",
             ". Bad <a@b.example>|display name starts with '.'",
