@@ -139,7 +139,7 @@ final class TestJames {
         for (java.util.Map.Entry<String, String> f : confFiles.entrySet()) {
             Files.write(dir.resolve("conf").resolve(f.getKey()), f.getValue().getBytes(StandardCharsets.UTF_8));
         }
-        return PortcullisServer.start(dir);
+        return PortcullisServer.start(dir, TarpitProbe.MODULE);
     }
 
     private void replaceInSmtpXml(String what, String with) throws IOException {

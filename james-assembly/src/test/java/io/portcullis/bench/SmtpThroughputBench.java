@@ -446,7 +446,8 @@ public final class SmtpThroughputBench {
 
     /** The handler's line gate holds so far (from its counters). */
     private static long held() {
-        Matcher m = Pattern.compile("held=(\\d+)").matcher(PortcullisSmtpHandler.stats());
+        Matcher m = Pattern.compile("held=(\\d+)")
+                .matcher(PortcullisSmtpHandler.active().map(PortcullisSmtpHandler::stats).orElse(""));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.inject.Inject;
@@ -124,32 +123,34 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     private static final HookResult FAILED = HookResult.builder().hookReturnCode(HookReturnCode.denySoft())
             .smtpReturnCode("451").smtpDescription("4.3.0 Temporary local problem, try again later").build();
 
-    /** Tarpitted connections right now (all handler instances of the JVM). */
-    static final AtomicInteger TARPITTED = new AtomicInteger();
-    static final AtomicLong TARPIT_REFUSED = new AtomicLong();
-    static final AtomicLong REJECTED = new AtomicLong();
-    static final AtomicLong TEMPFAILED = new AtomicLong();
-    private static final AtomicReference<PortcullisRuntime> ACTIVE = new AtomicReference<>();
+    /** The most recently created handler (tests and benchmarks read its counters). */
+    private static final AtomicReference<PortcullisSmtpHandler> ACTIVE = new AtomicReference<>();
 
     private final PortcullisRuntime runtime;
     private final DomainList domains;
     private final SmtpLookups lookups;
     private final MessageFindings messageFindings;
+    /** Tarpitted connections of this James server (shared by its handler instances, never by another server). */
+    private final TarpitSlots tarpit;
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong tempfailed = new AtomicLong();
 
     @Inject
-    public PortcullisSmtpHandler(PortcullisRuntime runtime, DomainList domains, TarpitMemory memory) {
+    public PortcullisSmtpHandler(PortcullisRuntime runtime, DomainList domains, TarpitMemory memory,
+            TarpitSlots tarpit) {
         this.runtime = runtime;
         this.domains = domains;
+        this.tarpit = tarpit;
         this.lookups = new SmtpLookups(runtime, memory);
         this.messageFindings = new MessageFindings(runtime, lookups);
-        ACTIVE.set(runtime);
-        runtime.gauge("portcullis_tarpit_connections", TARPITTED::get);
+        ACTIVE.set(this);
+        runtime.gauge("portcullis_tarpit_connections", tarpit::held);
         runtime.gauge("portcullis_smtp_paused_connections", LineGate::holdingNow);
     }
 
     /** The runtime of the most recently created handler (tests and benchmarks read its DNS counters). */
     public static Optional<PortcullisRuntime> activeRuntime() {
-        return Optional.ofNullable(ACTIVE.get());
+        return Optional.ofNullable(ACTIVE.get()).map(h -> h.runtime);
     }
 
     private SmtpSettings settings() {
@@ -314,7 +315,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         Refusal r = d.refusal().get();
         lookups.reputation.afterRefusal(conn, d, s.rules(), s.observe);
         DecisionRecorder.refused(runtime.decisionLog(), session, conn, d, r, false, messageId);
-        (r.soft() ? TEMPFAILED : REJECTED).incrementAndGet();
+        (r.soft() ? tempfailed : rejected).incrementAndGet();
         LOGGER.info("Portcullis: {} to {}", r.reply(), session.getRemoteAddress());
         return reply(r);
     }
@@ -430,7 +431,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
                 return response;
             }
             if (!conn.counted) {
-                TARPIT_REFUSED.incrementAndGet();
+                tarpit.refusedOne();
                 Refusal full = SmtpDecider.tarpitFull();
                 SMTPResponse r = new SMTPResponse(full.code(), full.description());
                 r.setEndSession(true);
@@ -445,16 +446,12 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     }
 
     /** Marks the connection as tarpitted; counted only while under the cap. */
-    private static void markTarpit(Conn conn, SmtpSettings s) {
+    private void markTarpit(Conn conn, SmtpSettings s) {
         if (conn.tarpitted) {
             return;
         }
         conn.tarpitted = true;
-        if (TARPITTED.incrementAndGet() <= s.tarpitMaxConnections) {
-            conn.counted = true;
-        } else {
-            TARPITTED.decrementAndGet();
-        }
+        conn.counted = tarpit.take(s.tarpitMaxConnections);
     }
 
     @Override
@@ -466,21 +463,26 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         Conn conn = oc.get();
         if (conn.counted) {
             conn.counted = false;
-            TARPITTED.decrementAndGet();
+            tarpit.release();
         }
         if (conn.gate != null) {
             conn.gate.close();
         }
     }
 
-    /** Counters for tests and benchmarks. */
-    public static String stats() {
-        return "tarpitted=" + TARPITTED.get() + " tarpitRefused=" + TARPIT_REFUSED.get() + " rejected="
-                + REJECTED.get() + " tempfailed=" + TEMPFAILED.get() + " held=" + LineGate.HELD.get();
+    /** This handler's counters (its server's tarpit; "held" counts lines held in the JVM), for tests and benchmarks. */
+    public String stats() {
+        return "tarpitted=" + tarpit.held() + " tarpitRefused=" + tarpit.refused() + " rejected=" + rejected.get()
+                + " tempfailed=" + tempfailed.get() + " held=" + LineGate.HELD.get();
     }
 
-    /** Currently tarpitted connections. */
-    public static int tarpittedNow() {
-        return TARPITTED.get();
+    /** Connections this handler's server tarpits now. */
+    public int tarpitted() {
+        return tarpit.held();
+    }
+
+    /** The most recently created handler (benchmarks, which run one server at a time, read its counters). */
+    public static Optional<PortcullisSmtpHandler> active() {
+        return Optional.ofNullable(ACTIVE.get());
     }
 }
