@@ -65,6 +65,7 @@ class FindingConditionTest {
                 .with(FindingCondition.ids("a rule", List.of("GOOD", "A"), true)).parse("M", "GOOD A");
         assertThat(c.matches(List.of(GOOD), () -> null)).isFalse();
         assertThat(c.matches(List.of(GOOD, A), () -> null)).isTrue();
+        assertThat(c.matches(List.of(new Finding("c", "A", 0.0, "")), () -> null)).as("zero is not positive").isFalse();
     }
 
     @Test
@@ -101,7 +102,11 @@ class FindingConditionTest {
             assertThat(matches(none, List.of(B))).isTrue();
             assertThat(matches(none, List.of(GOOD))).isFalse();
             assertThat(matches(none, List.of())).isFalse();
+            assertThat(matches(none, List.of(new Finding("c", "A", 0.0, "")))).as("a zero score is no signal")
+                    .isFalse();
         }
+        assertThat(parse("A").isDefault()).isFalse();
+        assertThat(parse("3").isDefault()).isFalse();
         FindingCondition.Syntax<List<String>> tag5 = SYNTAX.defaultMinimum(5);
         assertThat(tag5.parse("M", null).minScore()).isEqualTo(5.0);
         assertThat(tag5.parse("M", null).matches(List.of(A), List::of)).isFalse();
