@@ -234,6 +234,16 @@ class SmtpDeciderTest {
     }
 
     @Test
+    void greylistBandEndsAtTheLowerOfTheTempfailAndRejectThresholds() {
+        SmtpRules rejectFirst = SmtpRules.builder().reject(8).tempfail(12).tarpit(6).greylist(4).build();
+        assertThat(SmtpDecider.inGreylistBand(3.9, rejectFirst)).isFalse();
+        assertThat(SmtpDecider.inGreylistBand(4, rejectFirst)).isTrue();
+        assertThat(SmtpDecider.inGreylistBand(7.9, rejectFirst)).isTrue();
+        assertThat(SmtpDecider.inGreylistBand(8, rejectFirst)).as("rejected, not greylisted").isFalse();
+        assertThat(SmtpDecider.inGreylistBand(12, GREY)).isFalse();
+    }
+
+    @Test
     void greylistingIsOffByDefaultAndNeverAppliesToExemptClientsOrInObserveMode() {
         assertThat(SmtpDecider.decide(Stage.RCPT, waiting(9, true), RULES, ENFORCE).action())
                 .isEqualTo(SmtpDecision.Action.TARPIT);
