@@ -55,6 +55,15 @@ class HeaderCheckerFindingsTest {
                     "SENDER_NOT_ONE_MAILBOX 2.0 Sender 'g: a@example.org;': 1 mailboxes in a group"},
             {"Sender bad", Msg.good().add("Sender: <a@example.org"),
                     "SENDER_NOT_ONE_MAILBOX 2.0 Sender '<a@example.org': missing '>'"},
+            {"From without '@'", Msg.good().set("From", "From: <alice>"),
+                    "INVALID_FROM_ADDRESS 3.5 From '<alice>': no '@' in address <alice>"},
+            {"'?=' before the encoded word's start", Msg.good().set("To", "To: x?==?y?=@example.net"),
+                    "INVALID_RECIPIENT_ADDRESS 2.5 To 'x?==?y?=@example.net': encoded-word inside the address "
+                    + "x?==?y?=@example.net (RFC 2047 5 forbids it in an addr-spec)\n"
+                    + "BAD_ENCODED_WORD 2.0 To: encoding is not a single letter B or Q in '=?y?=@example.net'"},
+            {"subjects differing in a space", Msg.good().add("Subject: Lunch onFriday"),
+                    "DUPLICATE_SUBJECT 2.5 Subject appears 2 times with 2 different values; RFC allows one"},
+            {"subjects differing in spacing only", Msg.good().add("Subject: Lunch   on \tFriday"), ""},
             {"From group", Msg.good().set("From", "From: g: a@example.org;"),
                     "INVALID_FROM_ADDRESS 3.5 From 'g: a@example.org;': group syntax is not allowed in From"},
             {"From encoded local part", Msg.good().set("From", "From: =?utf-8?Q?a?=@example.org"),
@@ -211,7 +220,7 @@ class HeaderCheckerFindingsTest {
         "bob@example.com#bob@example.com", "Bob (bob@example.com)#bob@example.com",
         "\"bob@example.com\"#bob@example.com", "mail bob@example.com.#bob@example.com",
         "aAzZ09.-_+@aAzZ09.-_+.x#aAzZ09.-_+@aAzZ09.-_+.x", "`a@b.c{#a@b.c", "@a@b.c#-", "[a@b.c]#a@b.c",
-        "/a@b.c:#a@b.c", "x @example.com#-", "bob@ example.com#-", "bob@example#-", "bob@example...#-",
+        "/a@b.c:#a@b.c", "b.@example#-", "bob@.example.com#bob@.example.com", "x @example.com#-", "bob@ example.com#-", "bob@example#-", "bob@example...#-",
         "@example.com#-", "bob@#-", "Bob#-", "''#-", "bob@exa`mple.com#-",
     })
     void addressShownInADisplayName(String name, String expected) {
@@ -240,5 +249,18 @@ class HeaderCheckerFindingsTest {
         assertThat(HeaderChecker.sameSlash24("198.51.100.9", "198.51.101.9")).isFalse();
         assertThat(HeaderChecker.sameSlash24("198.51.100.9", "198.51.10.9")).isFalse();
         assertThat(HeaderChecker.sameSlash24(".1", ".2")).as("no network part").isFalse();
+    }
+
+    /** A public SMTP hop below the first originator field (From, Date, Subject, Message-ID, To) was written by the sender. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '#', value = {
+        "From: a@example.org#true", "Date: Thu, 22 Aug 2002 12:34:56 +0100#true", "Subject: s#true",
+        "Message-ID: <a@example.org>#true", "To: b@example.net#true", "Cc: b@example.net#false",
+        "X-Mailer: m#false",
+    })
+    void traceBelowEachOriginatorField(String field, boolean below) {
+        String raw = "X-First: 1\r\n" + field + "\r\nReceived: from x ([203.0.113.5]) by mx" + DATE + "\r\n\r\nbody";
+        List<Finding> fs = CHECKER.check(HeaderInput.of(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertThat(fs.stream().anyMatch(f -> f.rule().equals("TRACE_BELOW_ORIGINATOR"))).isEqualTo(below);
     }
 }
