@@ -34,6 +34,8 @@ class ReceivedHopTest {
         "from helo.example (user@[192.0.2.1]) by mx#helo.example|192.0.2.1|-|mx|-|-",
         "from helo.example (user@ [192.0.2.1]) by mx#helo.example|192.0.2.1|-|mx|-|-",
         "from helo.example (  ) by mx#helo.example|-|-|mx|-|-",
+        "from helo.example (@host.example [192.0.2.1]) by mx#helo.example|192.0.2.1|host.example|mx|-|-",
+        "from (x.example [192.0.2.1]) by mx#-|192.0.2.1|x.example|mx|-|-",
         "from helo.example by mx#helo.example|-|-|mx|-|-",
         "from helo.example#helo.example|-|-|-|-|-",
         "from a.example (nearby.example [192.0.2.1])#a.example|192.0.2.1|nearby.example|-|-|-",
@@ -72,7 +74,7 @@ class ReceivedHopTest {
     @CsvSource(delimiter = '#', quoteCharacter = '`', value = {
         "1.2.3.4#1.2.3.4", "255.255.255.255#255.255.255.255", "01.002.3.4#01.002.3.4", "1.2.3.4.5#1.2.3.4",
         "1.2.3.4x#1.2.3.4", "256.1.1.1#-", "1.2.3.256#-", "1.2.3#-", "1.2.3.#-", "1..2.3#-", "1234.1.1.1#-",
-        "1.2.3.4567#-", "a.b.c.d#-", "``#-", "9.9.9.9#9.9.9.9",
+        "1.2.3.4567#-", "0255.1.1.1#-", "1.2.3.1230#-", "1.2.3.1239#-", "a.b.c.d#-", "``#-", "9.9.9.9#9.9.9.9",
     })
     void dottedQuads(String text, String expected) {
         assertThat(d(ReceivedHop.quadAt(text, 0))).isEqualTo(expected);

@@ -85,6 +85,17 @@ class ReceivedTraceTest {
     }
 
     @Test
+    void aValueThatIsOnlyTheTimestamp() {
+        ReceivedTrace t = trace("; Thu, 22 Aug 2002 12:00:00 +0000");
+        assertThat(t.parsed).isEqualTo(1);
+        assertThat(t.garbled).isZero();
+        assertThat(t.unparseable).isZero();
+        ReceivedTrace junk = trace("; junk");
+        assertThat(junk.firstGarbled).isEqualTo("Received #1 timestamp 'junk' is not a date-time");
+        assertThat(junk.firstUnparseable).isEqualTo("Received #1 date-time is invalid (unexpected word 'junk')");
+    }
+
+    @Test
     void impossiblePeerAddressesAreCountedFirstNamed() {
         ReceivedTrace t = trace("from a ([192.0.2.1]) by b; Thu, 22 Aug 2002 12:00:00 +0000",
                 "from a ([0.1.2.3]) by b; Thu, 22 Aug 2002 12:00:00 +0000",
@@ -115,6 +126,9 @@ class ReceivedTraceTest {
         "(1.2.3.255)#-",
         "[1234.1.1.1]#-",
         "[0.1.2]#-",
+        "[0.1.2#-",
+        "[0.1.2.30]#0.1.2.30 (0.0.0.0/8 is not a host address)",
+        "[0.1.2.39]#0.1.2.39 (0.0.0.0/8 is not a host address)",
         "[0.1.2.]#-",
         "[0..1.2]#-",
         "[10.0.0.1] then [0.0.0.1]#0.0.0.1 (0.0.0.0/8 is not a host address)",
