@@ -126,6 +126,7 @@ class DateTimeParserTest {
         "26 Aug 2002 12:34:56 \u007f|! unexpected '?' where the zone belongs",
         "`26 Aug 2002 12:34:56 \u0001`|! unexpected '?' where the zone belongs",
         "26 Aug 2002 12:34:56 +0000 junk|! text after the zone: 'junk'",
+        "26 Aug 2002 12:34:56 +0000 junk more|! text after the zone: 'junk more'",
         "26 Aug 2002 12:34:56 +0000 abcdefghijklmnopqrstuvwx|! text after the zone: 'abcdefghijklmnopqrstuvwx'",
         "26 Aug 2002 12:34:56 +0000 abcdefghijklmnopqrstuvwxy|! text after the zone: 'abcdefghijklmnopqrstuvwx...'",
         "26 Aug 2002 12:34:56 +0000 (open|! unterminated comment",

@@ -158,6 +158,9 @@ class HeaderParserTest {
         HeaderField name = parse("X-\u00e9: plain\r\n\r\n").first("x-\u00e9");
         assertThat(name.eightBit()).as("an 8-bit name makes the field 8-bit").isTrue();
         assertThat(name.validUtf8()).isFalse();
+        assertThat(parse("Subject: a\u0080\r\n\r\n").first("subject").eightBit()).isTrue();
+        assertThat(parse("X-\u0080: v\r\n\r\n").first("x-\u0080").eightBit()).isTrue();
+        assertThat(parse("Subject:   ").first("subject").value()).as("blank value at the end of input").isEmpty();
         HeaderField del = parse("Subject: a\u007fb\r\n\r\n").first("subject");
         assertThat(del.eightBit()).as("DEL is 7-bit").isFalse();
     }
@@ -169,6 +172,8 @@ class HeaderParserTest {
         assertThat(HeaderParser.asciiLower("xAZ@[`")).isEqualTo("xaz@[`");
         assertThat(HeaderParser.asciiLower("\u00c9A")).isEqualTo("\u00c9a");
         assertThat(HeaderParser.asciiLower("")).isEmpty();
+        assertThat(HeaderParser.asciiLower("xZ")).isEqualTo("xz");
+        assertThat(HeaderParser.asciiLower("xA")).isEqualTo("xa");
     }
 
     @Test
