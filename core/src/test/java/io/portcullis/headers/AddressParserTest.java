@@ -28,6 +28,7 @@ class AddressParserTest {
             "user@[192.0.2.1]|/user/[192.0.2.1]|0",
             "\"quoted local\"@example.com|/\"quoted local\"/example.com|0",
             "(comment) a@b.example (more)|/a/b.example|0",
+            "(a\\) b) x@y.example|/x/y.example|0",
             "a\u0080\u00ff@b.example|/a\u0080\u00ff/b.example|0",
             "azAZ09!#$%&'*+-/=?^_{}~@b.example|/azAZ09!#$%&'*+-/=?^_{}~/b.example|0",
             "a@[1\\]2]|/a/[1\\]2]|0",

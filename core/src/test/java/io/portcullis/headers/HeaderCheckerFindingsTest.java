@@ -263,4 +263,24 @@ class HeaderCheckerFindingsTest {
         List<Finding> fs = CHECKER.check(HeaderInput.of(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
         assertThat(fs.stream().anyMatch(f -> f.rule().equals("TRACE_BELOW_ORIGINATOR"))).isEqualTo(below);
     }
+
+    /** Without a valid Date a Microsoft-format id is judged against the earliest Received time (11:35:00Z). */
+    @Test
+    void microsoftIdAgainstTheTraceWhenTheDateIsInvalid() {
+        Msg m = Msg.good().set("Date", "Date: someday").set("Message-ID", "Message-ID: <001201c249cf$f064f000$0a01a8c0@pc>");
+        assertThat(findings(m)).doesNotContain("RATWARE_MS_HEADERS").startsWith("INVALID_DATE");
+        Msg late = Msg.good().set("Date", "Date: someday").set("Message-ID", "Message-ID: <001201c24000$f064f000$0a01a8c0@pc>");
+        assertThat(findings(late)).contains("RATWARE_MS_HEADERS");
+    }
+
+    @Test
+    void theCheckerKeepsItsSettingsAndInput() {
+        HeaderRuleSettings s = HeaderRuleSettings.defaults().withDisabled(HeaderRule.MISSING_DATE);
+        assertThat(new HeaderChecker(s).settings()).isSameAs(s);
+        byte[] raw = Msg.good().bytes();
+        assertThat(HeaderInput.of(raw).raw()).isEqualTo(raw);
+        assertThat(HeaderRule.Kind.RFC.id()).isEqualTo("rfc");
+        assertThat(HeaderRule.Kind.HEURISTIC.id()).isEqualTo("heuristic");
+        assertThat(new Finding("headers", "R", 1.0, "d", "zone.example").zone()).isEqualTo("zone.example");
+    }
 }
