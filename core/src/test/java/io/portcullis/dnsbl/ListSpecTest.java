@@ -61,6 +61,8 @@ class ListSpecTest {
         // a kind, weight or filter with nothing before it leaves no zone
         assertThatThrownBy(() -> ListSpec.parse(":bl.example"))
                 .hasMessage("list spec ':bl.example': ':bl.example' is not a DNS zone");
+        assertThatThrownBy(() -> ListSpec.parse("=1:x")).as("a ':' after the '=' is no kind")
+                .hasMessageNotContaining("unknown kind");
         assertThatThrownBy(() -> ListSpec.parse("*2")).hasMessage("list spec '*2': '' is not a DNS zone");
         assertThatThrownBy(() -> ListSpec.parse("=127.0.0.2")).hasMessage("list spec '=127.0.0.2': '' is not a DNS zone");
         String zone200 = "a".repeat(50) + "." + "b".repeat(49) + "." + "c".repeat(49) + "." + "d".repeat(49);

@@ -92,6 +92,30 @@ class FindingConditionTest {
         assertThat(parse(null).needsFindings()).isTrue();
         assertThat(parse("tag:x tag:y").items(TAG)).containsExactly("x", "y");
         assertThat(parse("tag:x tag:x").items(TAG)).containsExactly("x");
+        // a kind of its own that does not say it reads the evidence: findings only
+        Kind<List<String>, String> own = new Kind<>() {
+            @Override
+            public String describe() {
+                return "own:<x>";
+            }
+
+            @Override
+            public String parse(String token) {
+                return token.startsWith("own:") ? token.substring(4) : null;
+            }
+
+            @Override
+            public boolean test(String item, List<Finding> findings, List<String> evidence) {
+                return findings.stream().anyMatch(f -> f.rule().equals(item));
+            }
+        };
+        FindingCondition<List<String>> c = FindingCondition.<List<String>>syntax().with(own).parse("M", "own:A");
+        assertThat(c.needsEvidence()).isFalse();
+        assertThat(c.matches(List.of(A), () -> {
+            asked.incrementAndGet();
+            return List.of();
+        })).isTrue();
+        assertThat(asked).hasValue(0);
     }
 
     @Test
