@@ -100,7 +100,7 @@ public final class Keys {
     public static final ConfigKey SMTP_TARPIT_DELAY = k(INT, "smtp.tarpit.delay-ms", "2000", "first delay of a tarpitted client");
     public static final ConfigKey SMTP_TARPIT_STEP = k(INT, "smtp.tarpit.step-ms", "2000", "added per delayed command");
     public static final ConfigKey SMTP_TARPIT_MAX_DELAY = k(INT, "smtp.tarpit.max-delay-ms", "15000", "cap of the delay (keep under James's connection timeout; at most 120000)");
-    public static final ConfigKey SMTP_TARPIT_MAX_CONNECTIONS = k(INT, "smtp.tarpit.max-connections", "2000", "tarpitted connections at once; beyond: 421 and close");
+    public static final ConfigKey SMTP_TARPIT_MAX_CONNECTIONS = k(INT, "smtp.tarpit.max-connections", "2000", "tarpitted connections at once (per James server); beyond: 421 and close");
     public static final ConfigKey SMTP_TARPIT_REMEMBERED = k(BOOL, "smtp.tarpit.remembered", "true", "tarpit addresses remembered by the `Tarpit` mailet");
     public static final ConfigKey SMTP_TARPIT_REJECT_REMEMBERED = k(BOOL, "smtp.tarpit.reject-remembered", "false", "refuse (550 at RCPT) addresses remembered by the `Tarpit` mailet");
     public static final ConfigKey SMTP_TARPIT_STORE = k(TEXT, "smtp.tarpit.store", "shared", "where the `Tarpit` mailet's memory lives: `shared` (the `store.*` store), `embedded`, or a Redis URI of its own (any form of `store.redis.uri`)");

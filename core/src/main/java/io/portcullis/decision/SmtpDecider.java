@@ -162,7 +162,7 @@ public final class SmtpDecider {
         }
         String d = f.detail();
         int colon = d.indexOf(':');
-        d = (colon > 0 ? d.substring(0, colon) : d).trim();
+        d = (colon >= 0 ? d.substring(0, colon) : d).trim();
         return d.isEmpty() ? "" : " (" + (d.length() > 80 ? d.substring(0, 80) : d) + ")";
     }
 

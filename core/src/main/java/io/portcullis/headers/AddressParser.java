@@ -19,6 +19,9 @@ final class AddressParser {
 
     private final List<T> types = new ArrayList<>();
     private final List<String> texts = new ArrayList<>();
+    /** Per token: whether white space or a comment (CFWS) came right before it. */
+    private final List<Boolean> spaced = new ArrayList<>();
+    private boolean cfws;
     private String lexError;
     private int p;
 
@@ -49,6 +52,7 @@ final class AddressParser {
             }
             char c = s.charAt(i);
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                cfws = true;
                 i++;
             } else if (c == '(') {
                 i = Comments.end(s, i);
@@ -56,6 +60,7 @@ final class AddressParser {
                     lexError = "unterminated comment";
                     return;
                 }
+                cfws = true;
                 i++;
             } else if (c == '"') {
                 int start = i;
@@ -124,6 +129,8 @@ final class AddressParser {
     private void add(T t, String text) {
         types.add(t);
         texts.add(text);
+        spaced.add(cfws);
+        cfws = false;
     }
 
     static boolean isAtext(char c) {
@@ -217,7 +224,7 @@ final class AddressParser {
                 return peek() == null ? "missing '>'" : "unexpected '" + texts.get(p) + "' inside <...>";
             }
             p++;
-            out.add(new AddressList.Mailbox(join(start, phraseEnd), lp, dom));
+            out.add(new AddressList.Mailbox(phrase(start, phraseEnd), lp, dom));
             return null;
         }
         if (t == T.COLON && !inGroup) {
@@ -271,7 +278,7 @@ final class AddressParser {
             if (t == T.GT) {
                 return "'>' without '<'";
             }
-            return "'" + join(start, phraseEnd) + "' is not an address (no '@')";
+            return "'" + phrase(start, phraseEnd) + "' is not an address (no '@')";
         }
         return t == null ? "no address" : "unexpected '" + texts.get(p) + "'";
     }
@@ -313,17 +320,23 @@ final class AddressParser {
         return join(start, p);
     }
 
+    /** The text of a dot-atom, local part or domain: its tokens without the CFWS between them. */
     private String join(int from, int to) {
-        if (from >= to) {
-            return "";
-        }
-        if (to - from == 1) {
-            return texts.get(from);
-        }
         StringBuilder sb = new StringBuilder();
         for (int i = from; i < to; i++) {
-            T t = types.get(i);
-            if (i > from && t != T.DOT && types.get(i - 1) != T.DOT) {
+            sb.append(texts.get(i));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The text of a phrase (a display name): its words separated by one space, as RFC 5322 reads
+     * {@code 1*word}; an obs-phrase {@code '.'} keeps the spacing it had ("Alice B. Cooper", "J.R.R. Tolkien").
+     */
+    private String phrase(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            if (i > from && (spaced.get(i) || types.get(i) != T.DOT && types.get(i - 1) != T.DOT)) {
                 sb.append(' ');
             }
             sb.append(texts.get(i));

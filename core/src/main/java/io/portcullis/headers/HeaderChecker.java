@@ -767,14 +767,12 @@ public final class HeaderChecker {
         }
     }
 
+    /** A span beyond the slack (at least 6 hours): hours, from two days on days. */
     private static String span(long seconds) {
         if (seconds >= 2 * 86400L) {
             return (seconds / 86400L) + " days";
         }
-        if (seconds >= 3600L) {
-            return (seconds / 3600L) + " hours";
-        }
-        return (seconds / 60L) + " minutes";
+        return (seconds / 3600L) + " hours";
     }
 
     private static final String[] ENCODED_WORD_FIELDS = {"subject", "from", "to", "cc", "reply-to", "sender",

@@ -90,11 +90,8 @@ final class HeaderParser {
                 }
             }
             if (len == 0) {
-                if (i < limit) {
-                    end = ParsedHeader.End.SEPARATOR;
-                } else {
-                    end = limit < n ? ParsedHeader.End.LIMIT : ParsedHeader.End.END_OF_INPUT;
-                }
+                // (an empty line always has its LF here: a line ending at the limit or the input has content)
+                end = ParsedHeader.End.SEPARATOR;
                 break;
             }
             byte first = b[lineStart];
@@ -137,7 +134,8 @@ final class HeaderParser {
             }
             String problem = null;
             if (nameEnd == lineStart) {
-                problem = colon == lineStart ? "empty field name" : "field name is only white space";
+                // (the first octet is no white space, so only ":" at the line start leaves the name empty)
+                problem = "empty field name";
             } else {
                 for (int j = lineStart; j < nameEnd; j++) {
                     int c = b[j] & 0xff;

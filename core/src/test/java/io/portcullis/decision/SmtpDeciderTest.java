@@ -184,6 +184,16 @@ class SmtpDeciderTest {
                 new Finding("headers", "MISSING_DATE", 3.5, "no Date header"));
         assertThat(SmtpDecider.reason(23.5, fs))
                 .isEqualTo("score 23.5: network ASN (AS64510 192.0.2.0/24 country NL ripencc); headers MISSING_DATE");
+        // up to the first colon: nothing before it, nothing shown; at most 80 characters; a detail without a colon whole
+        assertThat(SmtpDecider.reason(1, List.of(new Finding("nameservers", "NS", 1, ": ns1.example"))))
+                .isEqualTo("score 1.0: nameservers NS");
+        String long90 = "x".repeat(90);
+        assertThat(SmtpDecider.reason(1, List.of(new Finding("network", "ASN", 1, long90))))
+                .isEqualTo("score 1.0: network ASN (" + "x".repeat(80) + ")");
+        assertThat(SmtpDecider.reason(1, List.of(new Finding("network", "ASN", 1, "AS1 x"))))
+                .isEqualTo("score 1.0: network ASN (AS1 x)");
+        assertThat(SmtpDecider.reason(1, List.of(new Finding("smtp", "PREGREET", 1, "spoke first: x"))))
+                .isEqualTo("score 1.0: smtp PREGREET");
     }
 
     @Test
@@ -231,6 +241,16 @@ class SmtpDeciderTest {
             assertThat(d.refusal().get().kind().id()).isEqualTo("greylisted");
         }
         assertThat(SmtpDecider.inGreylistBand(w, GREY)).isEqualTo(w >= 4 && w < 12);
+    }
+
+    @Test
+    void greylistBandEndsAtTheLowerOfTheTempfailAndRejectThresholds() {
+        SmtpRules rejectFirst = SmtpRules.builder().reject(8).tempfail(12).tarpit(6).greylist(4).build();
+        assertThat(SmtpDecider.inGreylistBand(3.9, rejectFirst)).isFalse();
+        assertThat(SmtpDecider.inGreylistBand(4, rejectFirst)).isTrue();
+        assertThat(SmtpDecider.inGreylistBand(7.9, rejectFirst)).isTrue();
+        assertThat(SmtpDecider.inGreylistBand(8, rejectFirst)).as("rejected, not greylisted").isFalse();
+        assertThat(SmtpDecider.inGreylistBand(12, GREY)).isFalse();
     }
 
     @Test

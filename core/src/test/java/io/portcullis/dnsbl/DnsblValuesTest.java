@@ -58,6 +58,24 @@ class DnsblValuesTest {
         assertThat(QueryNames.reverse(Inet6Address.getByAddress(null, first, null))).endsWith(".0.2");
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong CASES = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() & 0xffffff);
+
+    /** {@code name} with its letters' case set by a counter's bits: a spelling not asked for before in this JVM. */
+    private static String unseenCase(String name) {
+        long bits = CASES.incrementAndGet();
+        char[] c = name.toCharArray();
+        for (int i = 0, b = 0; i < c.length && b < 62; i++) {
+            if (Character.isLetter(c[i])) {
+                if ((bits >> b & 1) == 1) {
+                    c[i] = Character.toUpperCase(c[i]);
+                }
+                b++;
+            }
+        }
+        return new String(c);
+    }
+
     @Test
     void registeredDomainsAtTheLengthLimit() {
         String label = "a".repeat(61);
@@ -65,6 +83,10 @@ class DnsblValuesTest {
         assertThat(name253).hasSize(253);
         assertThat(QueryNames.registeredDomain(name253)).contains("b".repeat(59) + ".example");
         assertThat(QueryNames.registeredDomain("c" + name253)).isEmpty();
+        // the same names in a case never asked before: answered by the lookup itself, not from the remembered answers
+        assertThat(QueryNames.registeredDomain(unseenCase(name253))).contains("b".repeat(59) + ".example");
+        assertThat(QueryNames.registeredDomain(unseenCase("c" + name253))).isEmpty();
+        assertThat(QueryNames.registeredDomain(unseenCase("a.b"))).contains("a.b");
         assertThat(QueryNames.registeredDomain("MX.Example.COM.")).contains("example.com");
         assertThat(QueryNames.registeredDomain("a.b")).contains("a.b");
         assertThat(QueryNames.registeredDomain("::1")).isEmpty();

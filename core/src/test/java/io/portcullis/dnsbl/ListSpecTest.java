@@ -58,6 +58,17 @@ class ListSpecTest {
         assertThatThrownBy(() -> ListSpec.parse("localhost")).hasMessageContaining("not a DNS zone");
         assertThatThrownBy(() -> ListSpec.parse("bad zone.org")).hasMessageContaining("not a DNS zone");
         assertThatThrownBy(() -> ListSpec.parse("x.org=&0")).hasMessageContaining("1..255");
+        // a kind, weight or filter with nothing before it leaves no zone
+        assertThatThrownBy(() -> ListSpec.parse(":bl.example"))
+                .hasMessage("list spec ':bl.example': ':bl.example' is not a DNS zone");
+        assertThatThrownBy(() -> ListSpec.parse("=1:x")).as("a ':' after the '=' is no kind")
+                .hasMessageNotContaining("unknown kind");
+        assertThatThrownBy(() -> ListSpec.parse("*2")).hasMessage("list spec '*2': '' is not a DNS zone");
+        assertThatThrownBy(() -> ListSpec.parse("=127.0.0.2")).hasMessage("list spec '=127.0.0.2': '' is not a DNS zone");
+        String zone200 = "a".repeat(50) + "." + "b".repeat(49) + "." + "c".repeat(49) + "." + "d".repeat(49);
+        assertThat(zone200).hasSize(200);
+        assertThat(ListSpec.parse(zone200).zone()).isEqualTo(zone200);
+        assertThatThrownBy(() -> ListSpec.parse("e" + zone200)).hasMessageContaining("is not a DNS zone");
     }
 
     @Test

@@ -28,6 +28,21 @@ class AddressParserTest {
             "user@[192.0.2.1]|/user/[192.0.2.1]|0",
             "\"quoted local\"@example.com|/\"quoted local\"/example.com|0",
             "(comment) a@b.example (more)|/a/b.example|0",
+            "(a\\) b) x@y.example|/x/y.example|0",
+            "a\u0080\u00ff@b.example|/a\u0080\u00ff/b.example|0",
+            "azAZ09!#$%&'*+-/=?^_{}~@b.example|/azAZ09!#$%&'*+-/=?^_{}~/b.example|0",
+            "a@[1\\]2]|/a/[1\\]2]|0",
+            // phrase = 1*word, words separated by one space; obs-phrase allows '.', which keeps its spacing
+            "Alice B. Cooper <a@example.com>|Alice B. Cooper/a/example.com|0",
+            "J.R.R. Tolkien <jrr@example.com>|J.R.R. Tolkien/jrr/example.com|0",
+            "Alice   B.    Cooper <a@example.com>|Alice B. Cooper/a/example.com|0",
+            "Alice B .Cooper <a@example.com>|Alice B .Cooper/a/example.com|0",
+            "Alice(the)Cooper <a@example.com>|Alice Cooper/a/example.com|0",
+            "\"Doe\"John <j@example.com>|\"Doe\" John/j/example.com|0",
+            "Dr. \"J. R.\" Doe <j@example.com>|Dr. \"J. R.\" Doe/j/example.com|0",
+            // obs-local-part and obs-domain: CFWS around the dots is no part of the address
+            "john . doe @ example . com|/john.doe/example.com|0",
+            "Doe <john (x) . doe@ example.com>|Doe/john.doe/example.com|0",
     })
     void valid(String value, String expected, int groups) {
         AddressList l = AddressParser.parse(value);
@@ -40,6 +55,7 @@ class AddressParserTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "winner|'winner' is not an address (no '@')",
+            "Alice B. Cooper|'Alice B. Cooper' is not an address (no '@')",
             "``|no address",
             ",,|no address",
             ". Bad <a@b.example>|display name starts with '.'",
@@ -63,10 +79,39 @@ class AddressParserTest {
             "Name >|'>' without '<'",
             "; a@b|unexpected ';'",
             "a@b..c|bad or missing domain after 'a@'",
+            // the lexer
+            "a@b.example)|unbalanced ')'",
+            "a@b.example]|unbalanced ']'",
+            "a\\b@c.example|stray '\\'",
+            "a\u0001@b.example|illegal character 0x1",
+            "a\u007f@b.example|illegal character 0x7f",
+            "a\u0100@b.example|illegal character 0x100",
+            "(open a@b.example|unterminated comment",
+            "\"abc|unterminated quoted string",
+            "\"abc\\|unterminated quoted string",
+            "a@[1.2|unterminated domain literal",
+            "a@[1.2\\|unterminated domain literal",
+            "a@[1[2]|'[' inside domain literal",
+            // parser corners
+            "Name <|bad local part",
+            "<@a.example:@b.example>|no local part before '@'",
+            "<a.@b.example>|bad local part",
+            "a.@b.example|bad local part 'a.'",
+            "team: <a@b.example;|unexpected ';' inside <...>",
+            "team: a@b.example,|group not terminated by ';'",
     })
     void invalid(String value, String error) {
         AddressList l = AddressParser.parse(value);
         assertThat(l.valid()).isFalse();
         assertThat(l.error()).isEqualTo(error);
+    }
+
+    @org.junit.jupiter.api.Test
+    void tokenLimit() {
+        String full = "a@b,".repeat(5000); // 20,000 tokens
+        assertThat(AddressParser.parse(full + " ").error()).isNull();
+        assertThat(AddressParser.parse(full + " ").mailboxes()).hasSize(5000);
+        assertThat(AddressParser.parse(full + "a@b").error()).isEqualTo("too many tokens");
+        assertThat(AddressParser.parse(null).error()).isEqualTo("no address");
     }
 }

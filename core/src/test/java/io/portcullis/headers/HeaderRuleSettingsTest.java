@@ -62,4 +62,18 @@ class HeaderRuleSettingsTest {
             assertThat(b).isTrue();
         }
     }
+
+    @Test
+    void copiesKeepTheOtherRules() {
+        HeaderRuleSettings d = HeaderRuleSettings.defaults();
+        HeaderRuleSettings rescored = d.withScore(HeaderRule.MISSING_DATE, 0.25);
+        assertThat(rescored.score(HeaderRule.MISSING_FROM)).isEqualTo(d.score(HeaderRule.MISSING_FROM));
+        assertThat(rescored.score(HeaderRule.MISSING_DATE)).contains(0.25);
+        assertThat(rescored.enabled(HeaderRule.MISSING_DATE)).isTrue();
+        HeaderRuleSettings off = d.withDisabled(HeaderRule.MISSING_DATE);
+        assertThat(off.enabled(HeaderRule.MISSING_DATE)).isFalse();
+        assertThat(off.score(HeaderRule.MISSING_DATE)).isEmpty();
+        assertThat(off.enabled(HeaderRule.MISSING_FROM)).isTrue();
+        assertThat(off.score(HeaderRule.MISSING_FROM)).isEqualTo(d.score(HeaderRule.MISSING_FROM));
+    }
 }

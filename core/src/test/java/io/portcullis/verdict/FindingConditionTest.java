@@ -65,6 +65,7 @@ class FindingConditionTest {
                 .with(FindingCondition.ids("a rule", List.of("GOOD", "A"), true)).parse("M", "GOOD A");
         assertThat(c.matches(List.of(GOOD), () -> null)).isFalse();
         assertThat(c.matches(List.of(GOOD, A), () -> null)).isTrue();
+        assertThat(c.matches(List.of(new Finding("c", "A", 0.0, "")), () -> null)).as("zero is not positive").isFalse();
     }
 
     @Test
@@ -91,6 +92,30 @@ class FindingConditionTest {
         assertThat(parse(null).needsFindings()).isTrue();
         assertThat(parse("tag:x tag:y").items(TAG)).containsExactly("x", "y");
         assertThat(parse("tag:x tag:x").items(TAG)).containsExactly("x");
+        // a kind of its own that does not say it reads the evidence: findings only
+        Kind<List<String>, String> own = new Kind<>() {
+            @Override
+            public String describe() {
+                return "own:<x>";
+            }
+
+            @Override
+            public String parse(String token) {
+                return token.startsWith("own:") ? token.substring(4) : null;
+            }
+
+            @Override
+            public boolean test(String item, List<Finding> findings, List<String> evidence) {
+                return findings.stream().anyMatch(f -> f.rule().equals(item));
+            }
+        };
+        FindingCondition<List<String>> c = FindingCondition.<List<String>>syntax().with(own).parse("M", "own:A");
+        assertThat(c.needsEvidence()).isFalse();
+        assertThat(c.matches(List.of(A), () -> {
+            asked.incrementAndGet();
+            return List.of();
+        })).isTrue();
+        assertThat(asked).hasValue(0);
     }
 
     @Test
@@ -101,7 +126,11 @@ class FindingConditionTest {
             assertThat(matches(none, List.of(B))).isTrue();
             assertThat(matches(none, List.of(GOOD))).isFalse();
             assertThat(matches(none, List.of())).isFalse();
+            assertThat(matches(none, List.of(new Finding("c", "A", 0.0, "")))).as("a zero score is no signal")
+                    .isFalse();
         }
+        assertThat(parse("A").isDefault()).isFalse();
+        assertThat(parse("3").isDefault()).isFalse();
         FindingCondition.Syntax<List<String>> tag5 = SYNTAX.defaultMinimum(5);
         assertThat(tag5.parse("M", null).minScore()).isEqualTo(5.0);
         assertThat(tag5.parse("M", null).matches(List.of(A), List::of)).isFalse();

@@ -86,6 +86,11 @@ final class KnotAndJames implements BeforeAllCallback, AfterAllCallback {
         return TestJames.smtpPort(server);
     }
 
+    /** Connections this James tarpits now (its own count: other servers of the JVM are not in it). */
+    int tarpitted() {
+        return server.getProbe(TarpitProbe.class).held();
+    }
+
     /** The demo user's mailbox over IMAP. */
     ImapMailbox mailbox() {
         return TestJames.demoMailbox(server);

@@ -2,7 +2,6 @@ package io.portcullis.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.smtp.PortcullisSmtpHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,13 +51,8 @@ class SmtpTarpitCapIT {
 
     @Test
     void beyondTheCapA421AndCloseThenRoomAgain() throws Exception {
-        // The count is JVM-wide: let connections of earlier tests in this JVM finish their last delay first.
-        long settle = System.nanoTime() + 20_000_000_000L;
-        while (PortcullisSmtpHandler.tarpittedNow() > 0 && System.nanoTime() < settle) {
-            Thread.sleep(50);
-        }
-        int before = PortcullisSmtpHandler.tarpittedNow();
-        assertThat(before).as("tarpitted connections left by earlier tests").isZero();
+        // The count is this James's own: connections of other test classes' servers are not in it.
+        assertThat(env.tarpitted()).as("tarpitted before the first client").isZero();
         List<SmtpDialog> held = new ArrayList<>();
         try {
             for (int i = 0; i < CAP; i++) {
@@ -66,7 +60,7 @@ class SmtpTarpitCapIT {
                 held.add(listedClient(replies));
                 assertThat(replies).allMatch(r -> r.startsWith("250"));
             }
-            assertThat(PortcullisSmtpHandler.tarpittedNow()).isEqualTo(before + CAP);
+            assertThat(env.tarpitted()).isEqualTo(CAP);
 
             List<String> replies = new ArrayList<>();
             try (SmtpDialog third = listedClient(replies)) {
@@ -77,11 +71,12 @@ class SmtpTarpitCapIT {
                 assertThat(last).startsWith("421 4.7.0");
                 assertThat(closed(third)).as("connection closed after the 421").isTrue();
             }
-            assertThat(PortcullisSmtpHandler.tarpittedNow()).isEqualTo(before + CAP);
+            assertThat(env.tarpitted()).isEqualTo(CAP);
+            assertThat(env.server().getProbe(TarpitProbe.class).refused()).as("421s for a full tarpit").isEqualTo(1);
 
             held.remove(0).close();
             long end = System.nanoTime() + 5_000_000_000L;
-            while (PortcullisSmtpHandler.tarpittedNow() > before + CAP - 1 && System.nanoTime() < end) {
+            while (env.tarpitted() > CAP - 1 && System.nanoTime() < end) {
                 Thread.sleep(20);
             }
             replies.clear();

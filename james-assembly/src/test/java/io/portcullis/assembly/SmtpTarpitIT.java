@@ -124,9 +124,10 @@ class SmtpTarpitIT {
         for (int i = 0; i < 10; i++) {
             idle.add(Arrays.stream(transaction("127.0.0.1")).sum());
         }
-        // The tarpit count is JVM-wide: wait until the connections of earlier tests have ended (a close is seen when
-        // the connection's last delay ends, at most MAX ms after it), so that every one counted next is ours.
-        awaitTarpitted(n0 -> n0 == 0, "no tarpitted connection left from earlier tests");
+        // The tarpit count is this James's own (other classes' servers are not in it); wait until the connections of
+        // this class's earlier tests have ended (a close is seen when the connection's last delay ends, at most MAX ms
+        // after it), so that every one counted next is this test's.
+        awaitTarpitted(n0 -> n0 == 0, "no tarpitted connection left from this class's earlier tests");
         int threadsBefore = Thread.activeCount();
         List<SmtpDialog> held = new ArrayList<>();
         try {
@@ -141,7 +142,7 @@ class SmtpTarpitIT {
                 d.write("MAIL FROM:<alice@example.com>\r\nRCPT TO:<" + USER + ">\r\n");
             }
             // every one of them is tarpitted once its EHLO's lists answered (no sleep: as soon as the count is there)
-            int tarpitted = awaitTarpitted(t -> t >= n, n + " connections tarpitted; " + PortcullisSmtpHandler.stats());
+            int tarpitted = awaitTarpitted(t -> t >= n, n + " connections tarpitted; " + stats());
             int threadsHeld = Thread.activeCount();
             List<Long> loaded = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -150,7 +151,7 @@ class SmtpTarpitIT {
             Map<String, Long> groups = threadGroups();
             System.out.println("SmtpTarpitIT: " + n + " connections, tarpitted now " + tarpitted + "; clean tx ms idle "
                     + median(idle) + " (" + idle + ") vs loaded " + median(loaded) + " (" + loaded + "); JVM threads "
-                    + threadsBefore + " -> " + threadsHeld + " " + groups + "; " + PortcullisSmtpHandler.stats());
+                    + threadsBefore + " -> " + threadsHeld + " " + groups + "; " + stats());
             assertThat(tarpitted).as("connections tarpitted now").isEqualTo(n);
             assertThat(threadsHeld - threadsBefore).isLessThan(20);
             assertThat(median(loaded)).isLessThan(Math.max(200, median(idle) * 3));
@@ -164,13 +165,18 @@ class SmtpTarpitIT {
     /** Polls the handler's count of tarpitted connections (60 s at most) until {@code done}; returns the count. */
     static int awaitTarpitted(java.util.function.IntPredicate done, String what) throws InterruptedException {
         long end = System.nanoTime() + 60_000_000_000L;
-        int now = PortcullisSmtpHandler.tarpittedNow();
+        int now = env.tarpitted();
         while (!done.test(now) && System.nanoTime() < end) {
             Thread.sleep(20);
-            now = PortcullisSmtpHandler.tarpittedNow();
+            now = env.tarpitted();
         }
         assertThat(done.test(now)).as(what + " (tarpitted now: " + now + ")").isTrue();
         return now;
+    }
+
+    /** The handler's counters, for the log. */
+    private static String stats() {
+        return PortcullisSmtpHandler.active().map(PortcullisSmtpHandler::stats).orElse("no handler");
     }
 
     static long median(List<Long> xs) {

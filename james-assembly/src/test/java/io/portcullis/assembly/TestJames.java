@@ -116,7 +116,7 @@ final class TestJames {
 
     /** Prepares the working directory and starts James. */
     GuiceJamesServer start() throws Exception {
-        return PortcullisServer.start(prepare());
+        return PortcullisServer.start(prepare(), TarpitProbe.MODULE);
     }
 
     /** Prepares the working directory (James not started: e.g. to start it in another JVM); returns it. */

@@ -59,7 +59,8 @@ public final class TarpitBench {
             try (BenchJames james = BenchJames.start(tmp.resolve("async"),
                     List.of(BenchJames.SMTP_HANDLER), props)) {
                 measure("Portcullis (paused reads, shared timer)", james, connections, delayMs, transactions);
-                System.out.println("  handler counters: " + PortcullisSmtpHandler.stats());
+                System.out.println("  handler counters: "
+                        + PortcullisSmtpHandler.active().map(PortcullisSmtpHandler::stats).orElse("no handler"));
             }
             try (BenchJames james = BenchJames.start(tmp.resolve("naive"),
                     List.of("<handler class=\"io.portcullis.bench.SleepingTarpitHook\"><address>127.0.0.2</address>"
@@ -92,7 +93,8 @@ public final class TarpitBench {
             long r0 = holder.replies.get();
             long t0 = System.nanoTime();
             String threadsLoaded = BenchJames.threads();
-            String tarpitted = label.startsWith("naive") ? "-" : String.valueOf(PortcullisSmtpHandler.tarpittedNow());
+            String tarpitted = label.startsWith("naive") ? "-" : PortcullisSmtpHandler.active()
+                    .map(h -> String.valueOf(h.tarpitted())).orElse("-");
             List<Double> loaded = cleanTransactions(james, transactions);
             double secs = (System.nanoTime() - t0) / 1e9;
             double cycles = (holder.replies.get() - r0) / secs;

@@ -31,7 +31,6 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
@@ -89,30 +88,32 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
     static final ProtocolSession.AttachmentKey<Conn> CONN = ProtocolSession.AttachmentKey.of("io.portcullis.smtp.conn",
             Conn.class);
     /** A hook failed: a temporary refusal, never a silent accept of unjudged mail. */
-    private static final HookResult FAILED = HookResult.builder().hookReturnCode(HookReturnCode.denySoft())
-            .smtpReturnCode("451").smtpDescription("4.3.0 Temporary local problem, try again later").build();
-
-    private static final AtomicReference<PortcullisRuntime> ACTIVE = new AtomicReference<>();
+    /** The most recently created handler (tests and benchmarks read its counters). */
+    private static final AtomicReference<PortcullisSmtpHandler> ACTIVE = new AtomicReference<>();
 
     private final PortcullisRuntime runtime;
     private final LocalRecipients local;
     private final SmtpLookups lookups;
     private final MessageFindings messageFindings;
+    /** Tarpitted connections of this James server (shared by its handler instances, never by another server). */
+    private final TarpitSlots tarpit;
 
     @Inject
-    public PortcullisSmtpHandler(PortcullisRuntime runtime, DomainList domains, TarpitMemory memory) {
+    public PortcullisSmtpHandler(PortcullisRuntime runtime, DomainList domains, TarpitMemory memory,
+            TarpitSlots tarpit) {
         this.runtime = runtime;
         this.local = new LocalRecipients(domains);
+        this.tarpit = tarpit;
         this.lookups = new SmtpLookups(runtime, memory);
         this.messageFindings = new MessageFindings(runtime, lookups);
-        ACTIVE.set(runtime);
-        runtime.gauge("portcullis_tarpit_connections", TarpitSlots.TARPITTED::get);
+        ACTIVE.set(this);
+        runtime.gauge("portcullis_tarpit_connections", tarpit::held);
         runtime.gauge("portcullis_smtp_paused_connections", LineGate::holdingNow);
     }
 
     /** The runtime of the most recently created handler (tests and benchmarks read its DNS counters). */
     public static Optional<PortcullisRuntime> activeRuntime() {
-        return Optional.ofNullable(ACTIVE.get());
+        return Optional.ofNullable(ACTIVE.get()).map(h -> h.runtime);
     }
 
     private SmtpSettings settings() {
@@ -142,17 +143,12 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             SMTPSession smtp = (SMTPSession) session;
             conn.headerListener = headers -> {
                 if (settings().enabled) {
-                    lookups.atHeaders(conn, headers, exemption(smtp, conn) == Exemption.NONE);
+                    lookups.atHeaders(conn, headers, ClientExemption.of(smtp, conn) == Exemption.NONE);
                 }
             };
         }
         session.setAttachment(CONN, conn, ProtocolSession.State.Connection);
         return conn;
-    }
-
-    /** Why this client is not judged, or NONE. */
-    private static Exemption exemption(SMTPSession session, Conn conn) {
-        return ClientExemption.of(session, conn);
     }
 
     // ---------------------------------------------------------------- connect, HELO, MAIL: lookups start
@@ -175,7 +171,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             if (settings().enabled) {
                 Conn conn = connFor(session);
                 conn.helo = helo == null ? null : helo.trim();
-                if (exemption(session, conn) == Exemption.NONE) {
+                if (ClientExemption.of(session, conn) == Exemption.NONE) {
                     lookups.atHelo(conn);
                 }
             }
@@ -191,7 +187,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             if (settings().enabled) {
                 Conn conn = connFor(session);
                 conn.newTransaction();
-                boolean judge = exemption(session, conn) == Exemption.NONE;
+                boolean judge = ClientExemption.of(session, conn) == Exemption.NONE;
                 lookups.atMail(conn, sender, judge);
             }
         } catch (RuntimeException e) {
@@ -208,7 +204,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return rcpt(session, rcpt);
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: RCPT hook failed; answering 451", e);
-            return FAILED;
+            return HookReplies.FAILED;
         }
     }
 
@@ -218,12 +214,12 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return HookResult.DECLINED;
         }
         Conn conn = connFor(session);
-        Exemption exemption = exemption(session, conn);
+        Exemption exemption = ClientExemption.of(session, conn);
         boolean rcptExempt = local.isPostmasterOrAbuse(rcpt);
         if (exemption == Exemption.NONE && !s.observe) {
             Optional<Refusal> split = local.split(session, rcptExempt);
             if (split.isPresent()) {
-                return reply(split.get());
+                return HookReplies.of(split.get());
             }
         }
         if (exemption == Exemption.NONE && rcptExempt) {
@@ -258,7 +254,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             }
         }
         if (d.tarpits() && !conn.tarpitted) {
-            TarpitSlots.mark(conn, s.tarpitMaxConnections);
+            tarpit.mark(conn, s.tarpitMaxConnections);
             DecisionRecorder.tarpitted(runtime.decisionLog(), session, conn, d);
         }
         if (!d.refuses()) {
@@ -267,14 +263,9 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         Refusal r = d.refusal().get();
         lookups.reputation.afterRefusal(conn, d, s.rules(), s.observe);
         DecisionRecorder.refused(runtime.decisionLog(), session, conn, d, r, false, messageId);
-        (r.soft() ? TarpitSlots.TEMPFAILED : TarpitSlots.REJECTED).incrementAndGet();
+        tarpit.refused(r.soft());
         LOGGER.info("Portcullis: {} to {}", r.reply(), session.getRemoteAddress());
-        return reply(r);
-    }
-
-    private static HookResult reply(Refusal r) {
-        return HookResult.builder().hookReturnCode(r.soft() ? HookReturnCode.denySoft() : HookReturnCode.deny())
-                .smtpReturnCode(r.code()).smtpDescription(r.description()).build();
+        return HookReplies.of(r);
     }
 
     // ---------------------------------------------------------------- end of DATA: decision 2
@@ -285,7 +276,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return message(session, mail);
         } catch (RuntimeException e) {
             LOGGER.warn("Portcullis: end-of-DATA hook failed; answering 451", e);
-            return FAILED;
+            return HookReplies.FAILED;
         }
     }
 
@@ -296,7 +287,7 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
         }
         PortcullisConfig config = runtime.config();
         Conn conn = connFor(session);
-        Exemption exemption = exemption(session, conn);
+        Exemption exemption = ClientExemption.of(session, conn);
         List<Finding> all = messageFindings.collect(conn, mail, exemption == Exemption.NONE, s.greetingScore);
         Verdict verdict = runtime.evaluator().verdict(all);
         MailAttributes.storeVerdict(mail, verdict);
@@ -347,19 +338,19 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             SMTPSession smtp = (SMTPSession) session;
             if (!conn.tarpitted) {
                 Stage stage = DecisionRecorder.stageOf(handler);
-                SmtpDecision d = SmtpDecider.decide(stage, conn.evidence(exemption(smtp, conn), s.greetingScore,
+                SmtpDecision d = SmtpDecider.decide(stage, conn.evidence(ClientExemption.of(smtp, conn), s.greetingScore,
                         null), s.rules(), runtime.config().modes());
                 if (!d.tarpits() || s.observe) {
                     return response;
                 }
-                TarpitSlots.mark(conn, s.tarpitMaxConnections);
+                tarpit.mark(conn, s.tarpitMaxConnections);
                 DecisionRecorder.tarpitted(runtime.decisionLog(), smtp, conn, d);
             }
-            if (s.observe || exemption(smtp, conn) != Exemption.NONE) {
+            if (s.observe || ClientExemption.of(smtp, conn) != Exemption.NONE) {
                 return response;
             }
             if (!conn.counted) {
-                TarpitSlots.TARPIT_REFUSED.incrementAndGet();
+                tarpit.refusedOne();
                 Refusal full = SmtpDecider.tarpitFull();
                 SMTPResponse r = new SMTPResponse(full.code(), full.description());
                 r.setEndSession(true);
@@ -380,19 +371,24 @@ public class PortcullisSmtpHandler implements ConnectHandler<SMTPSession>, HeloH
             return;
         }
         Conn conn = oc.get();
-        TarpitSlots.release(conn);
+        tarpit.release(conn);
         if (conn.gate != null) {
             conn.gate.close();
         }
     }
 
-    /** Counters for tests and benchmarks. */
-    public static String stats() {
-        return TarpitSlots.stats();
+    /** This handler's counters (its server's tarpit; "held" counts lines held in the JVM), for tests and benchmarks. */
+    public String stats() {
+        return tarpit.stats();
     }
 
-    /** Currently tarpitted connections. */
-    public static int tarpittedNow() {
-        return TarpitSlots.TARPITTED.get();
+    /** Connections this handler's server tarpits now. */
+    public int tarpitted() {
+        return tarpit.held();
+    }
+
+    /** The most recently created handler (benchmarks, which run one server at a time, read its counters). */
+    public static Optional<PortcullisSmtpHandler> active() {
+        return Optional.ofNullable(ACTIVE.get());
     }
 }
