@@ -45,6 +45,11 @@ public final class SpfCheck {
     public static final int MAX_NAMES = 10;
     private static final Pattern MODIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*=.*", Pattern.DOTALL);
     private static final Pattern CIDR = Pattern.compile("(0|[1-9][0-9]{0,2})");
+    private static final Pattern SPACES = Pattern.compile(" +");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern MACRO_BODY = Pattern.compile("[slodiphcrtvSLODIPHCRTV][0-9]*[rR]?[.+,/_=-]*");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern LDH = Pattern.compile("[A-Za-z0-9-]+");
 
     private final DnsClient dns;
     private final long deadlineMs;
@@ -574,7 +579,7 @@ public final class SpfCheck {
     static Record parse(String terms) throws SyntaxError {
         Record r = new Record();
         boolean exp = false;
-        for (String term : terms.split(" +")) {
+        for (String term : SPACES.split(terms)) {
             if (term.isEmpty()) {
                 continue;
             }
@@ -665,7 +670,7 @@ public final class SpfCheck {
                 int s = net.indexOf('/');
                 String addr = s < 0 ? net : net.substring(0, s);
                 boolean v4 = name.equals("ip4");
-                if (v4 ? !addr.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") : addr.indexOf(':') < 0) {
+                if (v4 ? !IPV4_LITERAL.matcher(addr).matches() : addr.indexOf(':') < 0) {
                     throw new SyntaxError("bad " + name + " address '" + sanitise(addr) + "'");
                 }
                 if (!InetAddresses.isInetAddress(addr)) {
@@ -735,7 +740,7 @@ public final class SpfCheck {
             char n = s.charAt(++i);
             if (n == '{') {
                 int close = s.indexOf('}', i);
-                if (close < 0 || !s.substring(i + 1, close).matches("[slodiphcrtvSLODIPHCRTV][0-9]*[rR]?[.+,/_=-]*")) {
+                if (close < 0 || !MACRO_BODY.matcher(s.substring(i + 1, close)).matches()) {
                     throw new SyntaxError("bad macro in '" + sanitise(s) + "'");
                 }
                 i = close;
@@ -756,7 +761,7 @@ public final class SpfCheck {
         }
         int dot = s.lastIndexOf('.');
         String top = dot < 0 ? "" : s.substring(dot + 1);
-        if (dot < 0 || top.isEmpty() || top.matches("[0-9]+") || !top.matches("[A-Za-z0-9-]+")
+        if (dot < 0 || top.isEmpty() || DIGITS.matcher(top).matches() || !LDH.matcher(top).matches()
                 || top.startsWith("-") || top.endsWith("-")) {
             throw new SyntaxError("bad domain '" + sanitise(spec) + "'");
         }

@@ -44,6 +44,7 @@ public final class ReputationService implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(ReputationService.class);
     public static final String ENTITIES_NAME = "io.portcullis.reputation.entities";
     public static final AttributeName ENTITIES = AttributeName.of(ENTITIES_NAME);
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
     /** Set on a mail whose outcome was learned (so a mail passing twice is learned once). */
     public static final AttributeName LEARNED = AttributeName.of("io.portcullis.reputation.learned");
 
@@ -396,7 +397,7 @@ public final class ReputationService implements AutoCloseable {
         if (topmostReceived == null) {
             return null;
         }
-        String v = topmostReceived.replaceAll("\\s+", " ").trim();
+        String v = WHITESPACE.matcher(topmostReceived).replaceAll(" ").trim();
         if (v.isEmpty()) {
             return null;
         }
