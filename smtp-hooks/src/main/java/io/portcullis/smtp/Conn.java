@@ -37,8 +37,6 @@ final class Conn implements LineGate.Holds {
         }
     }
 
-    /** Check {@code smtp}: the greeting test's finding. */
-    static final String SMTP_CHECK = io.portcullis.config.ModeSettings.SMTP_CHECK;
     final InetAddress client;
     final long connectNanos = System.nanoTime();
     /** End of the wait for the connection's evidence (connect + {@code smtp.budget-ms}). */
