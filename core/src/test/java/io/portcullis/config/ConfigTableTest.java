@@ -137,4 +137,17 @@ class ConfigTableTest {
         }
         return out.toString();
     }
+
+    /**
+     * The checks' own settings types keep defaults for code that builds them directly (tests, benchmarks): they must
+     * be the table's, or a value built in code would differ from the same value left out of the file.
+     */
+    @Test
+    void theChecksOwnDefaultsAreTheTables() {
+        PortcullisConfig fromTable = PortcullisConfig.defaults();
+        assertThat(fromTable.reputation().toString())
+                .isEqualTo(io.portcullis.reputation.ReputationSettings.DEFAULTS.toString());
+        assertThat(fromTable.network().toString()).isEqualTo(io.portcullis.network.NetworkSettings.DEFAULTS.toString());
+        assertThat(fromTable.os().toString()).isEqualTo(io.portcullis.os.OsSettings.DEFAULTS.toString());
+    }
 }
