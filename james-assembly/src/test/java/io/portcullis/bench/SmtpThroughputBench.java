@@ -122,8 +122,12 @@ public final class SmtpThroughputBench {
         try (KnotServer knot = KnotServer.start(tmp, zones())) {
             List<String> props = lists(knot);
             if (!o.get("profile").isEmpty()) {
+                List<String> profiled = new ArrayList<>(props);
+                if (o.get("reputation").equals("off")) {
+                    profiled.add("reputation.enabled = false");
+                }
                 profile(Paths.get(o.get("profile")).toAbsolutePath(), Integer.parseInt(o.get("profile-messages")),
-                        clients, fresh, props, tmp);
+                        clients, fresh, profiled, tmp);
                 return;
             }
             System.out.printf("SMTP throughput: full Portcullis chain vs the same James without Portcullis; %d clients"

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * conformance check if no earlier stage did, sums the scores and applies the policy of
  * {@code portcullis.properties}. Then:
  * <ul>
- *   <li>no finding at all: the message is left untouched (no header is added);</li>
- *   <li>at least one finding: {@code X-Portcullis-Score: <score>} and {@code X-Portcullis-Report: RULE (score):
+ *   <li>no finding that counts against it (none at all, or only credits such as a sender's good reputation): the
+ *       message is left untouched (no header is added, the message is not rewritten);</li>
+ *   <li>at least one finding with a positive score: {@code X-Portcullis-Score: <score>} and {@code X-Portcullis-Report: RULE (score):
  *       reason; ...} (header-safe ASCII, folded, at most {@value #REPORT_MAX} characters), and a per-recipient
  *       header {@code statusHeader} with value {@code No, score=S required=T};</li>
  *   <li>score at or above the tag threshold: the per-recipient header says {@code Yes, score=S required=T}, which
@@ -123,8 +124,8 @@ public class Tag extends GenericMailet {
 
         MimeMessage message = mail.getMessage();
         removeForgedHeaders(message, s.statusHeader);
-        if (findings.isEmpty()) {
-            return;
+        if (findings.stream().noneMatch(f -> f.score() > 0)) {
+            return; // clean mail (no finding, or only credits such as a sender's good reputation) is not rewritten
         }
         boolean spam = verdict.action().compareTo(Action.TAG) >= 0;
         message.setHeader(SCORE_HEADER, format(verdict.score()));

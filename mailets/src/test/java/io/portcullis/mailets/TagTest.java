@@ -144,6 +144,28 @@ class TagTest {
     }
 
     @Test
+    void mailWithOnlyCreditsIsLeftUntouched() throws Exception {
+        FakeMail mail = mail(RAW);
+        String before = bytes(mail.getMessage());
+        MailAttributes.storeFindings(mail, "reputation", List.of(new Finding("reputation", "IP", -2.0,
+                "clean history")));
+        tag(runtime(List.of()), "subjectPrefix", "[SPAM]").service(mail);
+        assertThat(bytes(mail.getMessage())).as("a known good sender's clean mail is not rewritten").isEqualTo(before);
+        assertThat(mail.getPerRecipientSpecificHeaders().getRecipientsWithSpecificHeaders()).isEmpty();
+        assertThat(MailAttributes.score(mail)).contains(-2.0);
+    }
+
+    @Test
+    void creditsAreReportedBesideWhatCountsAgainst() throws Exception {
+        FakeMail mail = mail(RAW);
+        MailAttributes.storeFindings(mail, "reputation", List.of(new Finding("reputation", "IP", -2.0,
+                "clean history")));
+        tag(runtime(List.of(DATE))).service(mail);
+        assertThat(mail.getMessage().getHeader("X-Portcullis-Score", null)).isEqualTo("1.0");
+        assertThat(mail.getMessage().getHeader("X-Portcullis-Report", null)).contains("IP (-2.0): clean history");
+    }
+
+    @Test
     void thresholdParameterOverridesThePolicy() throws Exception {
         FakeMail mail = mail(RAW);
         tag(runtime(List.of(DATE)), "threshold", "2.5").service(mail);
