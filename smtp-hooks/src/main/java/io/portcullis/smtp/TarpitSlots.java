@@ -22,7 +22,7 @@ public final class TarpitSlots {
     }
 
     /** Takes a slot if fewer than {@code cap} are held; false (and nothing taken) when full. */
-    boolean take(int cap) {
+    private boolean take(int cap) {
         while (true) {
             int now = held.get();
             if (now >= cap) {
@@ -46,13 +46,8 @@ public final class TarpitSlots {
     void release(Conn conn) {
         if (conn.counted) {
             conn.counted = false;
-            release();
+            held.decrementAndGet();
         }
-    }
-
-    /** Gives back a slot taken by {@link #take}. */
-    void release() {
-        held.decrementAndGet();
     }
 
     /** Counts a client refused because the slots were full. */
