@@ -75,11 +75,10 @@ final class SmtpReputation {
         if (!service().enabled()) {
             return;
         }
-        ReputationService rep = service();
         conn.reputation = runtime.networkReport(conn.client).thenCompose(report -> {
             Long asn = report != null && report.found() && report.asn() > 0 ? report.asn() : null;
             List<Entity> entities = Entities.builder().client(conn.client).asn(asn).build();
-            return rep.read(entities, List.of()).thenApply(s -> new Read(entities, rep.findings(s), s));
+            return read(entities, List.of());
         }).exceptionally(e -> Read.NONE);
     }
 
@@ -101,14 +100,14 @@ final class SmtpReputation {
                 Greylist.passedKey(net)) : List.of();
         String helo = conn.helo != null && SmtpLookups.isName(conn.helo) ? conn.helo : null;
         conn.spf = spf(conn, senderAddress, senderDomain, helo);
-        CompletableFuture<Boolean> spfPass = conn.spf.thenApply(r -> r != null && r.pass()).exceptionally(e -> false);
+        CompletableFuture<Boolean> spfPass = spfPass(conn);
         // a new builder for each read (the two reads complete on different threads)
         CompletableFuture<java.util.function.Supplier<Entities>> verified = conn.confirmedName.thenCombine(spfPass,
                 (name, pass) -> () -> Entities.builder().client(conn.client).confirmedName(name).helo(helo)
                         .mailFrom(senderDomain, pass));
         conn.txReputation = verified.thenCompose(b -> {
             List<Entity> entities = kinds(b.get().build(), EntityKind.HELO, EntityKind.MAIL_FROM);
-            return rep.read(entities, grey).thenApply(s -> new Read(entities, rep.findings(s), s));
+            return read(entities, grey);
         }).exceptionally(e -> Read.NONE);
         // the sender's nameserver hosts, once the nameserver check has them (its own read: a slow walk does not hold
         // up the sender's records and the greylist)
@@ -116,9 +115,20 @@ final class SmtpReputation {
             conn.nsReputation = verified.thenCombine(conn.nameservers.exceptionally(e -> null),
                     (b, report) -> kinds(b.get().nameservers(senderNameservers(report)).build(), EntityKind.NS))
                     .thenCompose(entities -> entities.isEmpty() ? CompletableFuture.completedFuture(Read.NONE)
-                            : rep.read(entities, List.of()).thenApply(s -> new Read(entities, rep.findings(s), s)))
+                            : read(entities, List.of()))
                     .exceptionally(e -> Read.NONE);
         }
+    }
+
+    /** One batched read of {@code entities} (and the raw records {@code extraKeys}) with their findings. */
+    private CompletableFuture<Read> read(List<Entity> entities, List<String> extraKeys) {
+        ReputationService rep = service();
+        return rep.read(entities, extraKeys).thenApply(s -> new Read(entities, rep.findings(s), s));
+    }
+
+    /** Whether the envelope sender's SPF passed for the client (false when not evaluated or failed). */
+    private static CompletableFuture<Boolean> spfPass(Conn conn) {
+        return conn.spf.thenApply(r -> r != null && r.pass()).exceptionally(e -> false);
     }
 
     private static List<Entity> kinds(List<Entity> all, EntityKind... kinds) {
@@ -163,20 +173,12 @@ final class SmtpReputation {
         if (!service().enabled() || conn.client == null || fromDomain == null) {
             return;
         }
-        ReputationService rep = service();
         String mailFrom = conn.greySender == null || conn.greySender.indexOf('@') < 0 ? null
                 : conn.greySender.substring(conn.greySender.lastIndexOf('@') + 1);
-        CompletableFuture<Boolean> spfPass = conn.spf.thenApply(r -> r != null && r.pass()).exceptionally(e -> false);
-        conn.headerReputation = conn.confirmedName.thenCombine(spfPass, (name, pass) -> {
-            List<Entity> entities = new ArrayList<>();
-            for (Entity e : Entities.builder().client(conn.client).confirmedName(name).mailFrom(mailFrom, pass)
-                    .from(fromDomain).build()) {
-                if (e.kind() == EntityKind.FROM) {
-                    entities.add(e);
-                }
-            }
-            return entities;
-        }).thenCompose(entities -> rep.read(entities, List.of()).thenApply(s -> new Read(entities, rep.findings(s), s)))
+        conn.headerReputation = conn.confirmedName.thenCombine(spfPass(conn), (name, pass) -> kinds(
+                Entities.builder().client(conn.client).confirmedName(name).mailFrom(mailFrom, pass).from(fromDomain)
+                        .build(), EntityKind.FROM))
+                .thenCompose(entities -> read(entities, List.of()))
                 .exceptionally(e -> Read.NONE);
     }
 
