@@ -48,34 +48,81 @@ public final class ReputationStore {
 
     /** The records of {@code entities} that exist; empty on a store failure. */
     public CompletableFuture<Map<Entity, Counters>> read(Collection<Entity> entities) {
-        if (!settings.enabled() || entities == null || entities.isEmpty() || store == null) {
-            return CompletableFuture.completedFuture(Map.of());
+        return read(entities, List.of()).thenApply(Snapshot::records);
+    }
+
+    /**
+     * The records of {@code entities} (only when reputation is enabled) and the raw counter records
+     * {@code extraKeys} (the greylist's, read even when it is not), in one batch: one round trip to Redis. Never
+     * fails: a store failure gives an empty snapshot with {@link Snapshot#failed()} set.
+     */
+    public CompletableFuture<Snapshot> read(Collection<Entity> entities, Collection<String> extraKeys) {
+        Map<String, Entity> byKey = new LinkedHashMap<>();
+        if (settings.enabled() && entities != null) {
+            for (Entity e : entities) {
+                byKey.put(e.storeKey(), e);
+            }
+        }
+        List<String> keys = new ArrayList<>(byKey.keySet());
+        if (extraKeys != null) {
+            keys.addAll(extraKeys);
+        }
+        if (keys.isEmpty() || store == null) {
+            return CompletableFuture.completedFuture(store == null ? Snapshot.FAILED : Snapshot.EMPTY);
         }
         reads.incrementAndGet();
-        Map<String, Entity> byKey = new LinkedHashMap<>();
-        for (Entity e : entities) {
-            byKey.put(e.storeKey(), e);
-        }
         CompletableFuture<Map<String, Counters>> f;
         try {
-            f = store.counters(new ArrayList<>(byKey.keySet()));
+            f = store.counters(keys);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
         return f.handle((m, err) -> {
-            Map<Entity, Counters> out = new LinkedHashMap<>();
             if (err != null || m == null) {
                 readFailures.incrementAndGet();
-                return out;
+                return Snapshot.FAILED;
             }
+            Map<Entity, Counters> records = new LinkedHashMap<>();
             for (Map.Entry<String, Entity> e : byKey.entrySet()) {
                 Counters c = m.get(e.getKey());
                 if (c != null) {
-                    out.put(e.getValue(), c);
+                    records.put(e.getValue(), c);
                 }
             }
-            return out;
+            return new Snapshot(records, m, false);
         });
+    }
+
+    /** One batched read: the entities' records and the raw records by store key. Immutable. */
+    public static final class Snapshot {
+        /** Nothing asked. */
+        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), false);
+        /** The store did not answer. */
+        public static final Snapshot FAILED = new Snapshot(Map.of(), Map.of(), true);
+        private final Map<Entity, Counters> records;
+        private final Map<String, Counters> raw;
+        private final boolean failed;
+
+        Snapshot(Map<Entity, Counters> records, Map<String, Counters> raw, boolean failed) {
+            this.records = records;
+            this.raw = raw;
+            this.failed = failed;
+        }
+
+        /** The records that exist, by entity. */
+        public Map<Entity, Counters> records() {
+            return records;
+        }
+
+        /** A raw record by store key, or null. */
+        public Counters raw(String key) {
+            return raw.get(key);
+        }
+
+        /** The store did not answer. */
+        public boolean failed() {
+            return failed;
+        }
     }
 
     /** The findings of {@code entities} now; empty on a store failure. */

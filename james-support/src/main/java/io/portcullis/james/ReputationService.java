@@ -9,6 +9,7 @@ import io.portcullis.reputation.Greylist;
 import io.portcullis.reputation.Outcome;
 import io.portcullis.reputation.Reputation;
 import io.portcullis.reputation.ReputationStore;
+import io.portcullis.reputation.ReputationStore.Snapshot;
 import io.portcullis.store.Counters;
 import io.portcullis.store.StateStore;
 import io.portcullis.verdict.Finding;
@@ -162,72 +163,12 @@ public final class ReputationService implements AutoCloseable {
      */
     public CompletableFuture<Snapshot> read(Collection<Entity> entities, Collection<String> extraKeys) {
         ReputationStore s = store();
-        if (s == null) {
-            return CompletableFuture.completedFuture(new Snapshot(Map.of(), Map.of(), true));
-        }
-        List<String> keys = new ArrayList<>();
-        if (enabled()) {
-            for (Entity e : entities) {
-                keys.add(e.storeKey());
-            }
-        }
-        keys.addAll(extraKeys);
-        if (keys.isEmpty()) {
-            return CompletableFuture.completedFuture(new Snapshot(Map.of(), Map.of(), false));
-        }
-        CompletableFuture<Map<String, Counters>> f;
-        try {
-            f = s.stateStore().counters(keys);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((m, err) -> {
-            if (err != null || m == null) {
-                return new Snapshot(Map.of(), Map.of(), true);
-            }
-            Map<Entity, Counters> records = new java.util.LinkedHashMap<>();
-            if (enabled()) {
-                for (Entity e : entities) {
-                    Counters c = m.get(e.storeKey());
-                    if (c != null) {
-                        records.put(e, c);
-                    }
-                }
-            }
-            return new Snapshot(records, m, false);
-        });
+        return s == null ? CompletableFuture.completedFuture(Snapshot.FAILED) : s.read(entities, extraKeys);
     }
 
     /** The findings of a snapshot's records now. */
     public List<Finding> findings(Snapshot snap) {
         return Reputation.findings(snap.records(), config.reputation(), clock.instant());
-    }
-
-    /** One batched read: reputation records and raw records. */
-    public static final class Snapshot {
-        private final Map<Entity, Counters> records;
-        private final Map<String, Counters> raw;
-        private final boolean failed;
-
-        Snapshot(Map<Entity, Counters> records, Map<String, Counters> raw, boolean failed) {
-            this.records = records;
-            this.raw = raw;
-            this.failed = failed;
-        }
-
-        public Map<Entity, Counters> records() {
-            return records;
-        }
-
-        /** A raw record by store key, or null. */
-        public Counters raw(String key) {
-            return raw.get(key);
-        }
-
-        /** The store did not answer. */
-        public boolean failed() {
-            return failed;
-        }
     }
 
     /** Learns {@code outcome} for {@code entities}; never fails. */

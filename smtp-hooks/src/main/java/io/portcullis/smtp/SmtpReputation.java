@@ -38,9 +38,9 @@ final class SmtpReputation {
         static final Read NONE = new Read(List.of(), List.of(), null);
         final List<Entity> entities;
         final List<Finding> findings;
-        final ReputationService.Snapshot snapshot;
+        final io.portcullis.reputation.ReputationStore.Snapshot snapshot;
 
-        Read(List<Entity> entities, List<Finding> findings, ReputationService.Snapshot snapshot) {
+        Read(List<Entity> entities, List<Finding> findings, io.portcullis.reputation.ReputationStore.Snapshot snapshot) {
             this.entities = entities;
             this.findings = findings;
             this.snapshot = snapshot;
